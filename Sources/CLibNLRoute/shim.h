@@ -1,0 +1,2 @@
+#include <netlink/route/link.h>
+#include <netlink/route/addr.h>
