@@ -36,14 +36,14 @@ let package = Package(
         .executableTarget(
             name: "vigild",
             dependencies: [
-                "VigilConfig", "VigilPlatform",
+                "VigilCore", "VigilConfig", "VigilPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "vigilctl",
             dependencies: [
-                "VigilConfig", "VigilPlatform",
+                "VigilCore", "VigilConfig", "VigilPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,9 +54,9 @@ let package = Package(
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
-        .testTarget(name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilPlatform"]),
+        .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
-        .testTarget(name: "CLITests", dependencies: ["VigilConfig"]),
+        .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),
     ],
     swiftLanguageModes: [.v6]
 )

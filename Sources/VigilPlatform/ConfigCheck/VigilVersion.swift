@@ -1,0 +1,4 @@
+/// The version printed by `--version` and, later, exported as vigil_build_info.
+public enum VigilVersion {
+    public static let current = "0.1.0"
+}
