@@ -1,1 +1,27 @@
-print("bench")
+// vigil-bench: Vigil's performance targets as measurements, printed as a table.
+// Usage: vigil-bench [config] [--runs N]
+#if canImport(Glibc)
+import Glibc
+#endif
+import VigilConfig
+
+let arguments = CommandLine.arguments.dropFirst()
+var runs = 15
+if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.endIndex, let value = Int(arguments[index + 1]) {
+    runs = max(1, value)
+}
+let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
+let selected = suites.isEmpty ? ["config"] : suites
+
+var rows: [BenchmarkRow] = []
+for suite in selected {
+    switch suite {
+    case "config":
+        rows += ConfigBenchmark.run(runs: runs)
+    default:
+        print("vigil-bench: unknown suite '\(suite)'; known: config")
+        exit(2)
+    }
+}
+print(BenchmarkRow.table(rows))
+exit(rows.allSatisfy { $0.met != false } ? 0 : 1)

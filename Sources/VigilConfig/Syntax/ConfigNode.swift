@@ -15,8 +15,8 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
-    var isOpenBrace: Bool { !quoted && text == "{" }
-    var isCloseBrace: Bool { !quoted && text == "}" }
+    var isOpenBrace: Bool { !quoted && text.utf8.count == 1 && text.utf8.first == UInt8(ascii: "{") }
+    var isCloseBrace: Bool { !quoted && text.utf8.count == 1 && text.utf8.first == UInt8(ascii: "}") }
 }
 
 /// A statement of the block tree: a keyword, its arguments and, for `keyword ... { ... }`, its children.

@@ -38,6 +38,7 @@ enum LineScanner {
         _ line: [UInt8], file: String, line lineNumber: Int, sink: DiagnosticSink
     ) -> [Token] {
         var tokens: [Token] = []
+        tokens.reserveCapacity(6)
         var index = 0
         let count = line.count
         while index < count {
@@ -51,8 +52,10 @@ enum LineScanner {
                 index += 1
                 continue
             }
+            // Plain words (the common case) are decoded straight from the line; quoted ones are assembled.
             var word: [UInt8] = []
             var quoted = false
+            var assembling = false
             while index < count {
                 let byte = line[index]
                 if isSpace(byte) || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") { break }
@@ -60,11 +63,15 @@ enum LineScanner {
                 if byte == UInt8(ascii: "$"), index + 1 < count, line[index + 1] == UInt8(ascii: "{"),
                     let close = line[(index + 2)...].firstIndex(of: UInt8(ascii: "}"))
                 {
-                    word.append(contentsOf: line[index...close])
+                    if assembling { word.append(contentsOf: line[index...close]) }
                     index = close + 1
                     continue
                 }
                 if byte == doubleQuote || byte == singleQuote {
+                    if !assembling {
+                        word.append(contentsOf: line[start..<index])
+                        assembling = true
+                    }
                     quoted = true
                     let quoteLocation = SourceLocation(file: file, line: lineNumber, column: index + 1)
                     index = readQuoted(line, from: index + 1, closing: byte, into: &word)
@@ -76,10 +83,11 @@ enum LineScanner {
                     }
                     continue
                 }
-                word.append(byte)
+                if assembling { word.append(byte) }
                 index += 1
             }
-            tokens.append(Token(String(decoding: word, as: UTF8.self), at: location, quoted: quoted))
+            let text = assembling ? String(decoding: word, as: UTF8.self) : String(decoding: line[start..<index], as: UTF8.self)
+            tokens.append(Token(text, at: location, quoted: quoted))
         }
         return tokens
     }

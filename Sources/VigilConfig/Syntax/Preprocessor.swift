@@ -30,7 +30,7 @@ struct Preprocessor {
 
     private(set) var files: [String] = []
     private(set) var contents: [String: [UInt8]] = [:]
-    private var definitions: [String: [String]] = [:]
+    private var definitions: [String: [UInt8]] = [:]
     private var includeStack: [String] = []
     private var lineCount = 0
     private var work = 0
@@ -115,7 +115,7 @@ struct Preprocessor {
                 if continued {
                     pendingDefinition = definition
                 } else {
-                    definitions[definition.name] = definition.lines
+                    definitions[definition.name] = Self.joinLines(definition.lines)
                     pendingDefinition = nil
                 }
                 continue
@@ -127,7 +127,7 @@ struct Preprocessor {
                     let trimmed = first.trimmingSpaces
                     pendingDefinition = (name, trimmed.isEmpty ? [] : [trimmed], location)
                 } else {
-                    definitions[name] = [String(decoding: valueBytes, as: UTF8.self).trimmingSpaces]
+                    definitions[name] = Self.trimmed(valueBytes)
                 }
                 continue
             }
@@ -138,7 +138,7 @@ struct Preprocessor {
             sink.error(
                 "multiline definition of $\(definition.name) is not finished at the end of \(file)", at: definition.location,
                 expected: "a last line without a trailing backslash")
-            definitions[definition.name] = definition.lines
+            definitions[definition.name] = Self.joinLines(definition.lines)
         }
     }
 
@@ -179,7 +179,7 @@ struct Preprocessor {
 
         // A definition behind a condition or produced by an expansion.
         if let (name, value) = Self.definition(in: line[...]) {
-            definitions[name] = [String(decoding: value, as: UTF8.self).trimmingSpaces]
+            definitions[name] = Self.trimmed(value)
             return
         }
 
@@ -190,7 +190,7 @@ struct Preprocessor {
             case .success(let (spec, rest)):
                 let saved = spec.variables.map { definitions[$0] }
                 for values in spec.rows where !stopped {
-                    for (variable, value) in zip(spec.variables, values) { definitions[variable] = [value] }
+                    for (variable, value) in zip(spec.variables, values) { definitions[variable] = Array(value.utf8) }
                     process(Array(rest), at: location, depth: depth + 1)
                 }
                 for (variable, value) in zip(spec.variables, saved) { definitions[variable] = value }
@@ -199,7 +199,7 @@ struct Preprocessor {
         }
 
         if let substituted = substitute(line, location: location) {
-            for part in substituted { process(Array(part.utf8), at: location, depth: depth + 1) }
+            for part in substituted { process(part, at: location, depth: depth + 1) }
             return
         }
 
@@ -224,10 +224,10 @@ struct Preprocessor {
 
     /// An include line split on whitespace only, so brace patterns such as `{a,b}.conf` stay whole.
     static func includeTokens(_ line: [UInt8], location: SourceLocation, sink: DiagnosticSink) -> [Token]? {
-        guard let start = line.firstIndex(where: { !LineScanner.isSpace($0) }) else { return nil }
+        guard let start = line.firstIndex(where: { !LineScanner.isSpace($0) }), line[start] == UInt8(ascii: "i") else { return nil }
         var end = start
         while end < line.count && !LineScanner.isSpace(line[end]) { end += 1 }
-        guard includeKeywords.contains(String(decoding: line[start..<end], as: UTF8.self)) else { return nil }
+        guard end - start <= 8, includeKeywords.contains(String(decoding: line[start..<end], as: UTF8.self)) else { return nil }
         var tokens: [Token] = []
         var index = start
         while index < line.count {
@@ -292,6 +292,18 @@ struct Preprocessor {
         return (name, text[(index + 1)...])
     }
 
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        guard let first = bytes.firstIndex(where: { !LineScanner.isSpace($0) }),
+            let last = bytes.lastIndex(where: { !LineScanner.isSpace($0) })
+        else { return [] }
+        return Array(bytes[first...last])
+    }
+
+    /// The lines of a multiline definition as one value separated by newlines.
+    static func joinLines(_ lines: [String]) -> [UInt8] {
+        Array(lines.joined(separator: "\n").utf8)
+    }
+
     /// Removes a trailing backslash (and the spaces around it); true when there was one.
     static func dropContinuation(_ text: inout ArraySlice<UInt8>) -> Bool {
         while let last = text.last, LineScanner.isSpace(last) { text = text.dropLast() }
@@ -309,7 +321,7 @@ struct Preprocessor {
 
     /// One pass replacing `$NAME ` and `${NAME}`; nil when nothing was replaced. A multiline value
     /// splits the result into several lines.
-    private mutating func substitute(_ line: [UInt8], location: SourceLocation) -> [String]? {
+    private mutating func substitute(_ line: [UInt8], location: SourceLocation) -> [[UInt8]]? {
         guard line.contains(UInt8(ascii: "$")) else { return nil }
         var output: [UInt8] = []
         output.reserveCapacity(line.count)
@@ -325,7 +337,7 @@ struct Preprocessor {
             if line[index + 1] == UInt8(ascii: "{"), let close = line[(index + 2)...].firstIndex(of: UInt8(ascii: "}")) {
                 let body = String(decoding: line[(index + 2)..<close], as: UTF8.self)
                 if let value = lookup(body, location: location) {
-                    output.append(contentsOf: value.utf8)
+                    output.append(contentsOf: value)
                     changed = true
                     index = close + 1
                     continue
@@ -336,7 +348,7 @@ struct Preprocessor {
                 if end == line.count || LineScanner.isSpace(line[end]) {
                     let name = String(decoding: line[(index + 1)..<end], as: UTF8.self)
                     if let value = lookup(name, location: location) {
-                        output.append(contentsOf: value.utf8)
+                        output.append(contentsOf: value)
                         changed = true
                         index = end
                         continue
@@ -347,12 +359,17 @@ struct Preprocessor {
             index += 1
         }
         guard changed else { return nil }
-        return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard output.contains(0x0A) else { return [output] }
+        return output.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
     }
 
     /// The value of a parameter or a built-in (`_PWD`, `_INSTANCE`, `_HASH`, `_BANG`, `_RANDOM [MIN [MAX]]`).
-    private mutating func lookup(_ body: String, location: SourceLocation) -> String? {
-        if let lines = definitions[body] { return lines.joined(separator: "\n") }
+    private mutating func lookup(_ body: String, location: SourceLocation) -> [UInt8]? {
+        if let value = definitions[body] { return value }
+        return builtin(body, location: location).map { Array($0.utf8) }
+    }
+
+    private mutating func builtin(_ body: String, location: SourceLocation) -> String? {
         let words = body.split(separator: " ", omittingEmptySubsequences: true)
         switch words.first {
         case "_PWD": return Path.directory(of: location.file)

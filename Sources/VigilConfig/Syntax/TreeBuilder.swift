@@ -24,6 +24,12 @@ struct TreeBuilder {
     init(sink: DiagnosticSink) { self.sink = sink }
 
     mutating func add(line tokens: [Token]) {
+        // Most lines are one statement with no brace: no need to split them.
+        if let keyword = tokens.first, !tokens.contains(where: { $0.isOpenBrace || $0.isCloseBrace }) {
+            append(ConfigNode(keyword: keyword, arguments: Array(tokens.dropFirst()), children: nil))
+            lastStatementLine = (keyword.location.file, keyword.location.line)
+            return
+        }
         var statement: [Token] = []
         for token in tokens {
             if token.isOpenBrace {
