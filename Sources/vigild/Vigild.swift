@@ -26,7 +26,14 @@ struct Vigild: ParsableCommand {
     @Flag(name: .customLong("probe"), help: "Report what the kernel and system libraries offer (netlink, IPVS, systemd) and exit.")
     var probe = false
 
+    @Flag(name: .customLong("list-unsupported-keywords"), help: ArgumentHelp("Print the keepalived keywords Vigil does not support yet, as a markdown table.", visibility: .hidden))
+    var listUnsupported = false
+
     func run() throws {
+        if listUnsupported {
+            print(UnsupportedKeyword.markdownTable)
+            return
+        }
         if probe {
             print(PlatformProbe.run().description)
             return

@@ -42,9 +42,7 @@ public enum ConfigLoader {
                 "the configuration defines no vrrp_instance and no virtual_server; vigild would have nothing to do",
                 at: SourceLocation(file: path, line: 1))
         }
-        if sink.dropped > 0 {
-            sink.note("\(sink.dropped) further diagnostics were not shown", at: SourceLocation(file: path, line: 1))
-        }
+        sink.appendDroppedSummary(at: SourceLocation(file: path, line: 1))
         return LoadResult(configuration: configuration, diagnostics: sink.diagnostics, sources: tree.sources)
     }
 

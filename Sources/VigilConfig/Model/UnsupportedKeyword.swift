@@ -18,6 +18,13 @@ public struct UnsupportedKeyword: Sendable, Hashable {
             + LVSSection.unsupportedKeywords
     }
 
+    /// The markdown table of docs/CONFIG.md's "not supported yet" section, sorted by block and keyword.
+    public static var markdownTable: String {
+        let rows = all.sorted { ($0.block, $0.keyword) < ($1.block, $1.keyword) }
+            .map { "| \($0.block) | `\($0.keyword)` | \($0.reason) |" }
+        return (["| block | keyword | why |", "|---|---|---|"] + rows).joined(separator: "\n")
+    }
+
     /// The keyword-to-reason table of one block, as `BlockReader.finish` takes it.
     public static func table(for block: String, in list: [UnsupportedKeyword]) -> [String: String] {
         var table: [String: String] = [:]

@@ -184,6 +184,10 @@ public struct BlockReader {
     /// - Parameter known: further valid keywords, used only for suggestions.
     public func finish(unsupported: [String: String] = [:], known: [String] = []) {
         for (index, node) in statements.enumerated() where !consumed[index] {
+            if sink.isSaturated && node.name.utf8.count > 0 {
+                sink.drop()
+                continue
+            }
             if let reason = unsupported[node.name] {
                 sink.warning(
                     "'\(node.name)' in \(context) is not supported yet and is ignored (\(reason))",

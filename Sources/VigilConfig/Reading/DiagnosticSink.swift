@@ -36,4 +36,16 @@ public final class DiagnosticSink {
     }
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+
+    /// True once warnings are being dropped, so callers can skip work (such as suggestions) nobody will see.
+    public var isSaturated: Bool { diagnostics.all.count >= limit }
+
+    /// Counts a diagnostic that was not even built because the sink is saturated.
+    public func drop() { dropped += 1 }
+
+    /// Closes the list with a note on how many were dropped; the note itself is never dropped.
+    func appendDroppedSummary(at location: SourceLocation) {
+        guard dropped > 0 else { return }
+        diagnostics.append(Diagnostic(.note, at: location, "\(dropped) further diagnostics were not shown"))
+    }
 }

@@ -10,6 +10,8 @@ public struct PreprocessorLimits: Sendable {
     public var maxIncludeDepth = 32
     /// Nested substitutions and sequence expansions on one line.
     public var maxExpansionDepth = 64
+    /// Longest line parameter substitution may produce.
+    public var maxSubstitutedLineBytes = 1024 * 1024
     /// Lines examined, counting expansions that produce nothing.
     public var maxWork = 20_000_000
     /// Files one include pattern may pull in.
@@ -199,6 +201,12 @@ struct Preprocessor {
         }
 
         if let substituted = substitute(line, location: location) {
+            if substituted.reduce(0, { $0 + $1.count }) > limits.maxSubstitutedLineBytes {
+                sink.error(
+                    "parameter substitution makes this line longer than \(limits.maxSubstitutedLineBytes / 1024) KiB",
+                    at: location, expected: "definitions that do not refer to themselves")
+                return
+            }
             for part in substituted { process(part, at: location, depth: depth + 1) }
             return
         }

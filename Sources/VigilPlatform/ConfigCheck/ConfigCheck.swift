@@ -12,9 +12,9 @@ public enum ConfigCheck {
     public static let defaultPaths = ["/etc/vigil/vigil.conf", "/etc/keepalived/keepalived.conf"]
 
     /// The file to read: the one given, or the first default that exists (the first default when none does).
-    public static func resolvePath(_ given: String?) -> String {
+    public static func resolvePath(_ given: String?, candidates: [String] = defaultPaths) -> String {
         if let given { return given }
-        return defaultPaths.first { access($0, F_OK) == 0 } ?? defaultPaths[0]
+        return candidates.first { access($0, F_OK) == 0 } ?? candidates.first ?? defaultPaths[0]
     }
 
     /// keepalived's default config id: the host name up to the first dot.
