@@ -49,19 +49,21 @@ struct VRRPCrossChecks {
 
     /// Instances sharing a socket (interface, family, multicast group or overlapping unicast peers) need distinct VRIDs.
     private func routerIdClashes() {
-        var earlier: [VRRPInstance] = []
-        for instance in vrrp.vrrpInstances {
+        // Instances can only clash within one VRID, interface, family and transport: bucket them so
+        // thousands of instances cost a dictionary lookup each, not a scan of all earlier ones.
+        var buckets: [String: [Int]] = [:]
+        let instances = vrrp.vrrpInstances
+        for (index, instance) in instances.enumerated() {
             guard let vrid = instance.virtualRouterId, let interface = instance.interface else { continue }
-            let clash = earlier.first { other in
-                guard other.virtualRouterId?.value == vrid.value, other.interface?.value == interface.value,
-                    other.family == instance.family, other.isUnicast == instance.isUnicast
-                else { return false }
+            let key = "\(vrid.value)|\(interface.value)|\(instance.family)|\(instance.isUnicast)"
+            let clash = buckets[key, default: []].first { otherIndex in
+                let other = instances[otherIndex]
                 if instance.isUnicast {
                     let peers = Set(other.unicastPeer.map(\.address))
                     return instance.unicastPeer.contains { peers.contains($0.address) }
                 }
                 return other.mcastDstIp?.value == instance.mcastDstIp?.value
-            }
+            }.map { instances[$0] }
             if let clash {
                 sink.error(
                     "vrrp_instance \(instance.name) uses virtual_router_id \(vrid.value) for \(VRRPInstanceRules.name(instance.family)) on \(interface.value), like vrrp_instance \(clash.name) (line \(clash.location.line))",
@@ -69,7 +71,7 @@ struct VRRPCrossChecks {
                     expected: "a virtual_router_id not used by another instance on the same interface and family",
                     keyword: "virtual_router_id")
             }
-            earlier.append(instance)
+            buckets[key, default: []].append(index)
         }
     }
 

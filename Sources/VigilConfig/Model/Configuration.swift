@@ -6,7 +6,7 @@ public struct Configuration: Sendable, Encodable {
     public let files: [String]
     /// global_defs and the top-level daemon keywords (net_namespace, instance, ...).
     public let global: GlobalSection
-    /// vrrp_script, vrrp_track_file, vrrp_track_process, bfd_instance, linkbeat_interfaces, static_track_group.
+    /// vrrp_script, track_file, vrrp_track_process, bfd_instance, linkbeat_interfaces, interface_up_down_delays, track_group.
     public let tracking: TrackingSection
     /// vrrp_instance, vrrp_sync_group, garp_group, static_ipaddress, static_routes, static_rules.
     public let vrrp: VRRPSection

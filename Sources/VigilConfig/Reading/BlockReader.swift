@@ -12,9 +12,9 @@ public struct BlockReader {
     public let location: SourceLocation
     public let sink: DiagnosticSink
     public let statements: [ConfigNode]
-    private var indexByKeyword: [String: [Int]] = [:]
     private var consumed: [Bool]
-    private var asked: Set<String> = []
+    /// Keywords builders asked for, for suggestions; an array because blocks are small and this is hot.
+    private var asked: [String] = []
 
     public var parse: ValueParser { ValueParser(sink: sink) }
 
@@ -24,9 +24,6 @@ public struct BlockReader {
         self.location = location
         self.sink = sink
         consumed = Array(repeating: false, count: statements.count)
-        for (index, node) in statements.enumerated() {
-            indexByKeyword[node.name, default: []].append(index)
-        }
     }
 
     /// Reads the children of `node` (an empty block when it has none).
@@ -38,10 +35,14 @@ public struct BlockReader {
 
     /// Every statement with this keyword, in file order; marks them read.
     public mutating func all(_ keyword: String) -> [ConfigNode] {
-        asked.insert(keyword)
-        guard let indices = indexByKeyword[keyword] else { return [] }
-        for index in indices { consumed[index] = true }
-        return indices.map { statements[$0] }
+        asked.append(keyword)
+        // A linear scan beats hashing here: blocks hold a handful of statements and are read once.
+        var found: [ConfigNode] = []
+        for index in statements.indices where statements[index].keyword.text == keyword {
+            consumed[index] = true
+            found.append(statements[index])
+        }
+        return found
     }
 
     /// The statement for a keyword given once; when given more than once the last wins, with a warning.
@@ -148,7 +149,7 @@ public struct BlockReader {
 
     /// Reports a required keyword that is absent.
     public func require<T>(_ value: T?, _ keyword: String, expected: String) -> T? {
-        if value == nil && indexByKeyword[keyword] == nil {
+        if value == nil && !statements.contains(where: { $0.keyword.text == keyword }) {
             sink.error("\(context) has no '\(keyword)'", at: location, expected: expected, keyword: keyword)
         }
         return value
@@ -157,13 +158,13 @@ public struct BlockReader {
     // MARK: Helpers for builders
 
     /// The first argument, or an error that the keyword needs one.
-    public func value(of node: ConfigNode, expected: String) -> Token? {
+    public func value(of node: ConfigNode, expected: @autoclosure () -> String) -> Token? {
         if node.hasBlock && node.arguments.isEmpty {
-            sink.error("'\(node.name)' takes a value, not a block", at: node.location, expected: expected, keyword: node.name)
+            sink.error("'\(node.name)' takes a value, not a block", at: node.location, expected: expected(), keyword: node.name)
             return nil
         }
         guard let token = node.arguments.first else {
-            sink.error("'\(node.name)' needs a value", at: node.location, expected: expected, keyword: node.name)
+            sink.error("'\(node.name)' needs a value", at: node.location, expected: expected(), keyword: node.name)
             return nil
         }
         return token
@@ -194,7 +195,7 @@ public struct BlockReader {
                     at: node.location, keyword: node.name)
                 continue
             }
-            let candidates = asked.union(unsupported.keys).union(known)
+            let candidates = Set(asked).union(unsupported.keys).union(known)
             let hint = Suggestion.closest(to: node.name, among: candidates).map { "did you mean '\($0)'?" }
             sink.warning("unknown keyword '\(node.name)' in \(context) is ignored", at: node.location, hint: hint, keyword: node.name)
         }

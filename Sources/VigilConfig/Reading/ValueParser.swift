@@ -8,7 +8,8 @@ public struct ValueParser {
 
     /// An integer within `range`; `what` names the setting in the message.
     public func integer(_ token: Token, in range: ClosedRange<Int>, what: String) -> Int? {
-        let expected = "an integer from \(range.lowerBound) to \(range.upperBound)"
+        // Built only on failure: this runs for every number in a large configuration.
+        var expected: String { "an integer from \(range.lowerBound) to \(range.upperBound)" }
         guard let value = Self.parseInteger(token.text) else {
             sink.error("\(what) '\(token.text)' is not a number", at: token.location, expected: expected, keyword: what)
             return nil
@@ -22,30 +23,38 @@ public struct ValueParser {
 
     /// Decimal, or hexadecimal with 0x (keepalived accepts both for numbers such as fwmark).
     public static func parseInteger(_ text: String) -> Int? {
-        var body = Substring(text)
+        var bytes = text.utf8[...]
         var negative = false
-        if body.hasPrefix("-") {
-            negative = true
-            body = body.dropFirst()
-        } else if body.hasPrefix("+") {
-            body = body.dropFirst()
+        if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") {
+            negative = bytes.first == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
         }
-        guard !body.isEmpty, body.utf8.count <= 20 else { return nil }
-        let value: Int?
-        if body.hasPrefix("0x") || body.hasPrefix("0X") {
-            value = Int(body.dropFirst(2), radix: 16)
-        } else if body.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-            value = Int(body)
-        } else {
-            value = nil
+        var radix = 10
+        if bytes.count > 2, bytes.first == UInt8(ascii: "0"), let x = bytes.dropFirst().first, x | 0x20 == UInt8(ascii: "x") {
+            radix = 16
+            bytes = bytes.dropFirst(2)
         }
-        guard let value else { return nil }
+        guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
+        var value = 0
+        for byte in bytes {
+            let digit: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = Int(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: radix)
+            let (sum, overflow2) = shifted.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
         return negative ? -value : value
     }
 
     /// keepalived's <TIMER>: seconds with an optional fraction, microsecond resolution.
     public func seconds(_ token: Token, in range: ClosedRange<Double>, what: String) -> Seconds? {
-        let expected = "a time in seconds from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))"
+        var expected: String { "a time in seconds from \(Self.format(range.lowerBound)) to \(Self.format(range.upperBound))" }
         guard let value = Self.parseDecimal(token.text) else {
             sink.error("\(what) '\(token.text)' is not a time in seconds", at: token.location, expected: expected, keyword: what)
             return nil
