@@ -110,6 +110,23 @@ struct ConfigCLITests {
         #expect(missing.stdout.contains("/nonexistent/vigil.conf:1:1: error: cannot read configuration file /nonexistent/vigil.conf: no such file"))
     }
 
+    @Test("an unreadable file is an error that says permission denied (as root: checked as user nobody)")
+    func unreadableFile() throws {
+        let directory = try CommandRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
+        let file = directory.appendingPathComponent("secret.conf")
+        try "vrrp_instance VI_1 {\n}\n".write(to: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file.path)
+        let vigild = CommandRunner.binDirectory.appendingPathComponent("vigild").path
+        // Root reads any file, so as root the check runs as the unprivileged user nobody.
+        let result = getuid() == 0
+            ? try CommandRunner.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", vigild, "-t", "-f", file.path])
+            : try CommandRunner.run("vigild", ["-t", "-f", file.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("\(file.path):1:1: error: cannot read configuration file \(file.path): permission denied"), "\(result.stderr)")
+    }
+
     @Test("@id lines follow --config-id")
     func configId() throws {
         let text = "vrrp_instance VI_1 {\n  interface eth0\n  virtual_router_id 5\n  @alpha priority 200\n  @^alpha priority 20\n}\n"

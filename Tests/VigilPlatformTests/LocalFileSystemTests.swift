@@ -54,15 +54,6 @@ struct LocalFileSystemTests {
         #expect(throws: FileReadError.tooLarge(limit: 100_000)) { try fileSystem.read("/dev/zero", limit: 100_000) }
     }
 
-    @Test(.enabled(if: geteuid() != 0, "root ignores file modes"))
-    func unreadableFileIsPermissionDenied() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = try directory.file("secret.conf", "x")
-        chmod(path, 0)
-        #expect(throws: FileReadError.permissionDenied) { try fileSystem.read(path, limit: 1024) }
-    }
-
     @Test func errnoMapping() {
         #expect(LocalFileSystem.error(for: EACCES) == .permissionDenied)
         #expect(LocalFileSystem.error(for: EPERM) == .permissionDenied)
