@@ -65,8 +65,9 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
         self.low = low
     }
 
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 16, "an IPv6 address has 16 bytes")
+    /// Sixteen bytes in network order; nil for any other count (bytes may come from the wire).
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 16 else { return nil }
         var high: UInt64 = 0
         var low: UInt64 = 0
         for i in 0..<8 { high = high << 8 | UInt64(bytes[i]) }

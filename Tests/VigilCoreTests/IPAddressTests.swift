@@ -38,6 +38,7 @@ struct IPAddressTests {
     func ipv6Bytes() throws {
         let address = try #require(IPv6Address("fe80::1"))
         #expect(IPv6Address(bytes: address.bytes) == address)
+        #expect(IPv6Address(bytes: [1, 2, 3]) == nil)
         #expect(address.isLinkLocal)
         #expect(try #require(IPv6Address("ff02::12")).isMulticast)
     }
