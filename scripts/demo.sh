@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 echo "== building vigild"
-swift build --product vigild 2>&1 | grep -E "error|Build complete" || true
+swift build --product vigild
 vigild=$(swift build --show-bin-path)/vigild
 
 for conf in contrib/examples/lvs-dr-tutorial.conf contrib/examples/lvs-dr-tutorial-backup.conf; do
@@ -16,5 +16,7 @@ for conf in contrib/examples/lvs-dr-tutorial.conf contrib/examples/lvs-dr-tutori
 done
 
 echo
-echo "== vigild --dump-config -f contrib/examples/lvs-dr-tutorial.conf"
-"$vigild" --dump-config -f contrib/examples/lvs-dr-tutorial.conf
+echo "== what Vigil read from contrib/examples/lvs-dr-tutorial.conf (vigild --dump-config, summarized)"
+"$vigild" --dump-config -f contrib/examples/lvs-dr-tutorial.conf | python3 scripts/summarize-config.py
+echo
+echo "The full normalized configuration: $vigild --dump-config -f contrib/examples/lvs-dr-tutorial.conf"

@@ -4,6 +4,7 @@ set -euo pipefail
 
 packages=(
     pkg-config
+    python3                                          # the demo's summary
     libnl-3-dev libnl-genl-3-dev libnl-route-3-dev   # netlink: addresses, links, IPVS
     libsystemd-dev                                   # sd_notify and the watchdog
     keepalived                                       # the reference: its samples and man page, and a VRRP peer
