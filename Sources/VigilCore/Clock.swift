@@ -4,7 +4,19 @@ public struct Seconds: Hashable, Sendable, Comparable, CustomStringConvertible, 
 
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
-    public init(_ seconds: Double) { microseconds = Int64((seconds * 1_000_000).rounded()) }
+    /// Rounds to the microsecond; clamps values beyond about 292,000 years and maps NaN to 0, so no input can trap.
+    public init(_ seconds: Double) {
+        let scaled = (seconds * 1_000_000).rounded()
+        if scaled.isNaN {
+            microseconds = 0
+        } else if scaled >= 9.2e18 {
+            microseconds = Int64.max
+        } else if scaled <= -9.2e18 {
+            microseconds = Int64.min
+        } else {
+            microseconds = Int64(scaled)
+        }
+    }
 
     public var seconds: Double { Double(microseconds) / 1_000_000 }
 

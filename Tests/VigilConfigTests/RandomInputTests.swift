@@ -28,6 +28,67 @@ struct RandomInputTests {
         ~SEQ(i, 1, 3) virtual_server 203.0.113.${i} 80 { lb_kind NAT real_server 198.51.100.${i} 8080 { HTTP_GET { url { path / status_code 200 } } } }
         include conf.d/*.conf
         """,
+        """
+        child_wait_time 5
+        global_defs {
+            smtp_connect_timeout 30
+            vrrp_garp_interval 0.5
+            vrrp_gna_interval 1
+            vrrp_garp_master_delay 5
+            vrrp_garp_master_repeat 5
+            vrrp_garp_master_refresh 60
+            vrrp_priority -5
+            max_auto_priority 50
+            min_auto_priority_delay 1000
+            lvs_timeouts tcp 900 tcpfin 120 udp 300
+            lvs_sync_daemon eth1 id 5 maxlen 1400 port 8848 ttl 2
+            vrrp_down_timer_adverts 3
+            vrrp_startup_delay 5
+            startup_script_timeout 10
+        }
+        track_file tf { file /run/x weight 10 init_file 5 overwrite }
+        vrrp_track_process tp { process sshd quorum 1 quorum_max 3 delay 2 weight 10 }
+        interface_up_down_delays { eth0 2 3 }
+        vrrp_instance V3 {
+            interface eth0
+            version 3
+            virtual_router_id 200
+            priority 254
+            advert_int 0.05
+            preempt_delay 30
+            garp_master_refresh 10
+            garp_lower_prio_repeat 2
+            unicast_ttl 64
+            unicast_peer { 192.0.2.5 min_ttl 250 max_ttl 255 }
+            track_file { tf weight 2 }
+            track_process { tp weight -10 }
+            track_interface { eth1 weight 20 }
+            kernel_rx_buf_size 65536
+            virtual_ipaddress { 192.0.2.50/24 preferred_lft 30 }
+            virtual_routes { 198.51.100.0/24 via 192.0.2.1 metric 10 table 100 }
+            virtual_rules { from 192.0.2.0/24 table 100 priority 100 fwmark 0x10/0xff sport 1024-2048 }
+        }
+        virtual_server fwmark 17 {
+            delay_loop 3
+            lb_algo wrr
+            lb_kind NAT
+            persistence_timeout 600
+            persistence_granularity 255.255.255.0
+            quorum 2
+            hysteresis 1
+            sorry_server 203.0.113.9 8080
+            real_server 198.51.100.1 80 {
+                weight 3
+                uthreshold 100
+                lthreshold 10
+                MISC_CHECK { misc_path "/bin/true" misc_timeout 5 }
+                UDP_CHECK { connect_port 53 min_reply_length 4 max_reply_length 512 }
+                HTTP_GET { url { path / status_code 200-299 } connect_port 80 retry 2 delay_before_retry 1 warmup 5 }
+                DNS_CHECK { type A name example.org }
+                FILE_CHECK { track_file tf weight 7 }
+            }
+        }
+        """,
     ]
 
     static let alphabet: [UInt8] = Array("{}\"'\\$@~!#=/.:- \t\n0123456789abcdefxyzSEQLST()_,".utf8)
@@ -65,6 +126,34 @@ struct RandomInputTests {
                 }
             }
             check(bytes, case: case_)
+        }
+    }
+
+    @Test("every number in the seeds replaced by extreme values")
+    func extremeNumbers() {
+        let extremes = ["0", "-1", "4294967296", "9223372036854775807", "-9223372036854775808", "99999999999999999999",
+                        "1e308", "0x7fffffffffffffff", "0xffffffffffffffffff", "2147483648", "65536", "256", "0.000001", "1.5", "."]
+        for (seedIndex, seed) in Self.seeds.enumerated() {
+            for (extremeIndex, extreme) in extremes.enumerated() {
+                // Replace each run of digits in turn, one per variant, so every numeric setting meets every extreme.
+                let bytes = Array(seed.utf8)
+                var runs: [Range<Int>] = []
+                var index = 0
+                while index < bytes.count {
+                    guard bytes[index] >= 48 && bytes[index] <= 57 else {
+                        index += 1
+                        continue
+                    }
+                    let start = index
+                    while index < bytes.count && ((bytes[index] >= 48 && bytes[index] <= 57) || bytes[index] == 46) { index += 1 }
+                    runs.append(start..<index)
+                }
+                for run in runs {
+                    var mutated = bytes
+                    mutated.replaceSubrange(run, with: Array(extreme.utf8))
+                    check(mutated, case: seedIndex * 1_000 + extremeIndex)
+                }
+            }
         }
     }
 

@@ -69,5 +69,8 @@ struct IPAddressTests {
         #expect(Seconds(0.01).microseconds == 10_000)
         #expect(Seconds(2.71828).microseconds == 2_718_280)
         #expect(Seconds(3).description == "3s")
+        #expect(Seconds(1e300).microseconds == Int64.max)
+        #expect(Seconds(-.infinity).microseconds == Int64.min)
+        #expect(Seconds(.nan).microseconds == 0)
     }
 }
