@@ -66,6 +66,7 @@ struct LeadReadingTests {
         #expect(warnings[0].hint == "did you mean 'priority'?")
         #expect(warnings[1].message == "'snmp_socket' in block b is not supported yet and is ignored (SNMP is not implemented)")
         #expect(warnings[2].hint == nil)
+        #expect(warnings.allSatisfy { $0.expected != nil }, "every warning says what would be accepted")
     }
 
     @Test("choices suggest the closest value")

@@ -40,7 +40,7 @@ public enum ConfigLoader {
         if !tree.files.isEmpty && !tree.statements.isEmpty && !tree.statements.contains(where: { workKeywords.contains($0.name) }) {
             sink.warning(
                 "the configuration defines no vrrp_instance and no virtual_server; vigild would have nothing to do",
-                at: SourceLocation(file: path, line: 1))
+                at: SourceLocation(file: path, line: 1), expected: "at least a vrrp_instance or a virtual_server block")
         }
         sink.appendDroppedSummary(at: SourceLocation(file: path, line: 1))
         return LoadResult(configuration: configuration, diagnostics: sink.diagnostics, sources: tree.sources)

@@ -52,7 +52,7 @@ public struct BlockReader {
         if nodes.count > 1 {
             sink.warning(
                 "'\(keyword)' is given \(nodes.count) times in \(context); the last one (line \(last.location.line)) is used",
-                at: nodes[nodes.count - 2].location, keyword: keyword)
+                at: nodes[nodes.count - 2].location, expected: "'\(keyword)' once", keyword: keyword)
         }
         return last
     }
@@ -176,7 +176,7 @@ public struct BlockReader {
         let extra = node.arguments[allowed]
         sink.warning(
             "'\(node.name)' takes \(allowed == 1 ? "one value" : "\(allowed) values"); extra '\(extra.text)' ignored",
-            at: extra.location, keyword: node.name)
+            at: extra.location, expected: allowed == 1 ? "one value" : "\(allowed) values", keyword: node.name)
     }
 
     /// Warns about every statement no accessor asked for.
@@ -192,12 +192,15 @@ public struct BlockReader {
             if let reason = unsupported[node.name] {
                 sink.warning(
                     "'\(node.name)' in \(context) is not supported yet and is ignored (\(reason))",
-                    at: node.location, keyword: node.name)
+                    at: node.location, expected: "a keyword Vigil acts on (docs/CONFIG.md lists the ones it does not yet)",
+                    keyword: node.name)
                 continue
             }
             let candidates = Set(asked).union(unsupported.keys).union(known)
             let hint = Suggestion.closest(to: node.name, among: candidates).map { "did you mean '\($0)'?" }
-            sink.warning("unknown keyword '\(node.name)' in \(context) is ignored", at: node.location, hint: hint, keyword: node.name)
+            sink.warning(
+                "unknown keyword '\(node.name)' in \(context) is ignored", at: node.location,
+                expected: "a keyword of \(context) (docs/CONFIG.md lists them)", hint: hint, keyword: node.name)
         }
     }
 }

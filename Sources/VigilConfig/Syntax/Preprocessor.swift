@@ -261,7 +261,9 @@ struct Preprocessor {
             return
         }
         if tokens.count > 2 {
-            sink.warning("'\(variant)' takes one file name; '\(tokens[2].text)' ignored", at: tokens[2].location, keyword: variant)
+            sink.warning(
+                "'\(variant)' takes one file name; '\(tokens[2].text)' ignored", at: tokens[2].location,
+                expected: "\(variant) FILE (quote a name with spaces)", keyword: variant)
         }
         let pattern = tokens[1].text
         let base = Path.directory(of: location.file)
@@ -274,7 +276,9 @@ struct Preprocessor {
         if matches.isEmpty {
             // Plain `include` and `includer` allow an empty match (an optional conf.d); the strict variants do not.
             if variant == "include" || variant == "includer" {
-                sink.warning("include pattern '\(pattern)' matches no files", at: tokens[1].location, keyword: variant)
+                sink.warning(
+                    "include pattern '\(pattern)' matches no files", at: tokens[1].location,
+                    expected: "files matching the pattern (none is fine for an optional directory)", keyword: variant)
             } else {
                 sink.error("include pattern '\(pattern)' matches no files", at: tokens[1].location, expected: "at least one matching file (\(variant) requires a match)", keyword: variant)
             }
