@@ -43,33 +43,33 @@ extension GlobalVRRPDefaults {
     }
 
     private static func mcastGroup4(_ reader: inout BlockReader) -> Located<IPv4Address> {
-        guard let located = reader.address("vrrp_mcast_group4") else { return .defaulted(defaultMcastGroup4) }
-        guard case .v4(let address) = located.value else {
-            reader.sink.error(
-                "vrrp_mcast_group4 '\(located.value)' is not an IPv4 address", at: located.location ?? reader.location,
-                expected: "an IPv4 multicast address such as 224.0.0.18", keyword: "vrrp_mcast_group4")
-            return .defaulted(defaultMcastGroup4)
+        mcastGroup(&reader, "vrrp_mcast_group4", default: defaultMcastGroup4, family: "IPv4", example: "224.0.0.18", range: "224.0.0.0/4") {
+            if case .v4(let address) = $0 { (address, address.isMulticast) } else { nil }
         }
-        if !address.isMulticast {
-            reader.sink.warning(
-                "vrrp_mcast_group4 \(address) is not a multicast address", at: located.location ?? reader.location,
-                expected: "an address in 224.0.0.0/4", keyword: "vrrp_mcast_group4")
-        }
-        return Located(address, at: located.location)
     }
 
     private static func mcastGroup6(_ reader: inout BlockReader) -> Located<IPv6Address> {
-        guard let located = reader.address("vrrp_mcast_group6") else { return .defaulted(defaultMcastGroup6) }
-        guard case .v6(let address) = located.value else {
-            reader.sink.error(
-                "vrrp_mcast_group6 '\(located.value)' is not an IPv6 address", at: located.location ?? reader.location,
-                expected: "an IPv6 multicast address such as ff02::12", keyword: "vrrp_mcast_group6")
-            return .defaulted(defaultMcastGroup6)
+        mcastGroup(&reader, "vrrp_mcast_group6", default: defaultMcastGroup6, family: "IPv6", example: "ff02::12", range: "ff00::/8") {
+            if case .v6(let address) = $0 { (address, address.isMulticast) } else { nil }
         }
-        if !address.isMulticast {
+    }
+
+    /// One multicast group setting: the wrong family is an error (default kept), a unicast address a warning.
+    private static func mcastGroup<Address>(
+        _ reader: inout BlockReader, _ keyword: String, default defaultValue: Address, family: String, example: String,
+        range: String, extract: (IPAddress) -> (Address, Bool)?
+    ) -> Located<Address> {
+        guard let located = reader.address(keyword) else { return .defaulted(defaultValue) }
+        let at = located.location ?? reader.location
+        guard let (address, isMulticast) = extract(located.value) else {
+            reader.sink.error(
+                "\(keyword) '\(located.value)' is not an \(family) address", at: at,
+                expected: "an \(family) multicast address such as \(example)", keyword: keyword)
+            return .defaulted(defaultValue)
+        }
+        if !isMulticast {
             reader.sink.warning(
-                "vrrp_mcast_group6 \(address) is not a multicast address", at: located.location ?? reader.location,
-                expected: "an address in ff00::/8", keyword: "vrrp_mcast_group6")
+                "\(keyword) \(located.value) is not a multicast address", at: at, expected: "an address in \(range)", keyword: keyword)
         }
         return Located(address, at: located.location)
     }
