@@ -14,11 +14,20 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // Pure cores.
         .target(name: "VigilCore", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VigilConfig", dependencies: ["VigilCore"], linkerSettings: [.linkedLibrary("m")]),
+        .target(
+            name: "VigilTelemetry",
+            dependencies: ["VigilCore", .product(name: "Prometheus", package: "swift-prometheus")]
+        ),
 
         // System libraries, one target each, so the link line names exactly what is used.
         .systemLibrary(name: "CLibNL", pkgConfig: "libnl-3.0", providers: [.apt(["libnl-3-dev"])]),
@@ -29,33 +38,62 @@ let package = Package(
         // Adapters at the edges: files, netlink, systemd.
         .target(
             name: "VigilPlatform",
-            dependencies: ["VigilCore", "VigilConfig", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd"]
+            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd"]
+        ),
+
+        // The HTTP listener for /metrics, /healthz, /status and the control socket.
+        .target(
+            name: "VigilHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // The one place that composes cores and adapters into a running daemon.
+        .target(
+            name: "VigilRuntime",
+            dependencies: [
+                "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
 
         // Executables only parse flags and wire things up.
         .executableTarget(
             name: "vigild",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPlatform",
+                "VigilCore", "VigilConfig", "VigilPlatform", "VigilRuntime", "VigilTelemetry", "VigilHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "vigilctl",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPlatform",
+                "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "VigilBench",
-            dependencies: ["VigilConfig", "VigilPlatform"],
+            dependencies: ["VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilRuntime"],
             path: "Benchmarks/VigilBench"
         ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
+        .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], resources: [.copy("Golden")]),
+        .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilPlatform"]),
+        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig"]),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),
     ],
     swiftLanguageModes: [.v6]

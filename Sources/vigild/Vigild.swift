@@ -1,13 +1,19 @@
 import ArgumentParser
+import Logging
+import ServiceLifecycle
 import VigilConfig
+import VigilHTTP
 import VigilPlatform
+import VigilRuntime
+import VigilTelemetry
 
-/// The vigild command line: check, dump or run a configuration.
+/// The vigild command line: run (the default), check or dump a configuration.
 @main
-struct Vigild: ParsableCommand {
+struct Vigild: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigild",
         abstract: "Vigil high-availability daemon: VRRP, health checks and IPVS from a keepalived.conf.",
+        discussion: "Runs in the foreground (it never forks) and logs to stderr, or to the journal under systemd. SIGTERM or SIGINT stops it; SIGHUP reloads the configuration.",
         version: VigilVersion.current
     )
 
@@ -23,34 +29,70 @@ struct Vigild: ParsableCommand {
     @Option(name: [.customShort("i"), .customLong("config-id")], help: "The id matched by '@id' lines (default: the short host name).")
     var configId: String?
 
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Serve /metrics, /healthz and /status on ADDRESS:PORT (repeatable; replaces vigil_http_listen; port 0 picks a free port).", valueName: "address:port"))
+    var listen: [String] = []
+
+    @Option(name: .customLong("control-socket"), help: ArgumentHelp("The owner-only unix socket for vigilctl (replaces vigil_control_socket; \"\" disables it).", valueName: "path"))
+    var controlSocket: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
     @Flag(name: .customLong("probe"), help: "Report what the kernel and system libraries offer (netlink, IPVS, systemd) and exit.")
     var probe = false
 
     @Flag(name: .customLong("list-unsupported-keywords"), help: ArgumentHelp("Print the keepalived keywords Vigil does not support yet, as a markdown table.", visibility: .hidden))
     var listUnsupported = false
 
-    func run() throws {
-        if listUnsupported {
-            print(UnsupportedKeyword.markdownTable)
-            return
+    @Flag(name: .customLong("list-metrics"), help: ArgumentHelp("Print every metric Vigil exports, as the markdown table of docs/METRICS.md.", visibility: .hidden))
+    var listMetrics = false
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
-        if probe {
-            print(PlatformProbe.run().description)
-            return
+        for text in listen {
+            if case .failure(let error) = ListenAddress.parse(text) { throw ValidationError("--listen: \(error)") }
         }
+    }
+
+    func run() async throws {
+        if listUnsupported { return print(UnsupportedKeyword.markdownTable) }
+        if listMetrics { return print(MetricsDocumentation.markdownTable(), terminator: "") }
+        if probe { return print(PlatformProbe.run().description) }
         let path = ConfigCheck.resolvePath(file)
+        if configTest || dumpConfig { return try check(path) }
+        try await runDaemon(path)
+    }
+
+    func check(_ path: String) throws {
         let result = ConfigCheck.load(path: path, configId: configId)
         let renderer = DiagnosticRenderer(colors: ConfigCheck.isTerminal(2))
-        if configTest || dumpConfig {
-            if !result.diagnostics.isEmpty || configTest {
-                ConfigCheck.printError(renderer.render(result.diagnostics, sources: result.sources))
-            }
-            if result.hasErrors { throw ExitCode(1) }
-            if dumpConfig { print(try ConfigDump.json(result.configuration)) }
-            return
+        if !result.diagnostics.isEmpty || configTest {
+            ConfigCheck.printError(renderer.render(result.diagnostics, sources: result.sources))
         }
-        ConfigCheck.printError(renderer.render(result.diagnostics, sources: result.sources))
-        ConfigCheck.printError("vigild: running the daemon is not implemented yet; use --config-test or --dump-config")
-        throw ExitCode(2)
+        if result.hasErrors { throw ExitCode(1) }
+        if dumpConfig { print(try ConfigDump.json(result.configuration)) }
+    }
+
+    func runDaemon(_ path: String) async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in VigilLogHandler(label: label, level: level) }
+        let logger = Logger(label: "vigild")
+        let listeners = listen.compactMap { try? ListenAddress.parse($0).get() }
+        let options = DaemonOptions(configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket)
+        let configId = configId
+        do {
+            let daemon = try VigilDaemon(
+                options: options, loader: { ConfigCheck.load(path: $0, configId: configId) }, logger: logger)
+            let group = ServiceGroup(
+                configuration: ServiceGroupConfiguration(
+                    services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch let error as DaemonStartupError {
+            ConfigCheck.printError(error.description)
+            throw ExitCode(1)
+        }
+        logger.info("stopped")
     }
 }

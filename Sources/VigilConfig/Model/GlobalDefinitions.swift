@@ -16,6 +16,8 @@ public struct GlobalDefinitions: Sendable, Encodable {
     public let process: GlobalProcessSettings
     /// IPVS timeouts, sync daemon and flushing.
     public let lvs: GlobalLVSSettings
+    /// Vigil's own keywords: HTTP listeners and the control socket.
+    public let vigil: GlobalVigilSettings
     /// The first `global_defs` keyword; nil when the file has none (everything is a default).
     public let location: SourceLocation?
 
@@ -27,6 +29,7 @@ public struct GlobalDefinitions: Sendable, Encodable {
         try garp.encode(to: encoder)
         try process.encode(to: encoder)
         try lvs.encode(to: encoder)
+        try vigil.encode(to: encoder)
     }
 
     /// Reads the merged statements of every global_defs block (keepalived allows several).
@@ -39,6 +42,7 @@ public struct GlobalDefinitions: Sendable, Encodable {
             garp: .read(from: &reader),
             process: .read(from: &reader),
             lvs: .read(from: &reader),
+            vigil: .read(from: &reader),
             location: location)
     }
 }

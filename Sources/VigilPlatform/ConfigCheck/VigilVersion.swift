@@ -2,3 +2,8 @@
 public enum VigilVersion {
     public static let current = "0.1.0"
 }
+
+extension VigilVersion {
+    /// The source revision, stamped by the build (scripts/stamp-revision.sh); "unknown" otherwise.
+    public static var revision: String { VigilRevision.value }
+}

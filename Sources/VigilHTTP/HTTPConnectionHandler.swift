@@ -1,0 +1,160 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Collects one request, runs the application handler in a Task off the event loop, and writes
+/// the response back on the channel's loop. HTTPServerPipelineHandler (below) holds pipelined
+/// requests back, so one connection has at most one request in flight.
+final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case receiving(HTTPRequestHead, ByteBuffer)
+        case handling
+        /// A 413 went out; input is read and dropped until the connection closes.
+        case rejected
+    }
+
+    private var state = State.idle
+    private let application: any HTTPRequestHandler
+    private let role: ListenerRole
+    private let peerUID: UInt32?
+    private let limits: HTTPServerLimits
+    private let logger: Logger
+
+    init(
+        application: any HTTPRequestHandler,
+        role: ListenerRole,
+        peerUID: UInt32?,
+        limits: HTTPServerLimits,
+        logger: Logger
+    ) {
+        self.application = application
+        self.role = role
+        self.peerUID = peerUID
+        self.limits = limits
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch (part, state) {
+        case (.head(let head), .idle):
+            let declared = head.headers.first(name: "content-length").flatMap { Int($0) } ?? 0
+            if declared > limits.maxRequestBodyBytes {
+                reject(context: context, requestHead: head)
+            } else {
+                state = .receiving(head, context.channel.allocator.buffer(capacity: declared))
+            }
+        case (.body(var chunk), .receiving(let head, var body)):
+            guard body.readableBytes + chunk.readableBytes <= limits.maxRequestBodyBytes else {
+                reject(context: context, requestHead: head)
+                return
+            }
+            state = .handling  // drop the stored buffer's reference so the append does not copy
+            body.writeBuffer(&chunk)
+            state = .receiving(head, body)
+        case (.end, .receiving(let head, let body)):
+            dispatch(context: context, requestHead: head, body: body)
+        case (_, .rejected):
+            break
+        default:
+            logger.debug("unexpected request part, closing the connection", metadata: ["state": "\(state)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            // A handler still working is not the client's idleness.
+            if case .handling = state { return }
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)", "role": "\(role.rawValue)"])
+        context.close(promise: nil)
+    }
+
+    private func dispatch(context: ChannelHandlerContext, requestHead: HTTPRequestHead, body: ByteBuffer) {
+        state = .handling
+        let target = RequestTarget(requestHead.uri)
+        let request = HTTPRequest(
+            method: requestHead.method.rawValue,
+            path: target.path,
+            query: target.query,
+            headers: requestHead.headers.map { (name: $0.name, value: $0.value) },
+            body: Array(body.readableBytesView),
+            role: role,
+            peerUID: peerUID
+        )
+        let application = self.application
+        let eventLoop = context.eventLoop
+        let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        Task {
+            let response = await application.handle(request)
+            eventLoop.execute {
+                bound.value.handler.deliver(response, context: bound.value.context, requestHead: requestHead)
+            }
+        }
+    }
+
+    private func deliver(_ response: HTTPResponse, context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
+        guard case .handling = state, context.channel.isActive else { return }
+        state = .idle
+        let keepAlive = requestHead.isKeepAlive
+        let written = write(response, context: context, requestHead: requestHead, keepAlive: keepAlive)
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    /// Answers 413 at once, then stops sending but keeps reading (and dropping) so the client can
+    /// finish its upload and read the answer instead of meeting a reset.
+    private func reject(context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
+        state = .rejected
+        let response = HTTPResponse.text(413, "request body larger than \(limits.maxRequestBodyBytes) bytes\n")
+        let written = write(response, context: context, requestHead: requestHead, keepAlive: false)
+        let channel = context.channel
+        written.whenComplete { _ in
+            channel.close(mode: .output, promise: nil)
+            // Bound the lingering read: a client that keeps streaming is cut off.
+            channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+        }
+    }
+
+    private func write(
+        _ response: HTTPResponse,
+        context: ChannelHandlerContext,
+        requestHead: HTTPRequestHead,
+        keepAlive: Bool
+    ) -> EventLoopFuture<Void> {
+        let isHead = requestHead.method == .HEAD
+        let headers = ResponseHeaders.build(
+            response,
+            requestVersion: requestHead.version,
+            keepAlive: keepAlive,
+            compressible: !isHead
+        )
+        let head = HTTPResponseHead(
+            version: requestHead.version,
+            status: HTTPResponseStatus(statusCode: response.status),
+            headers: headers
+        )
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if !isHead && !response.body.isEmpty {
+            let buffer = context.channel.allocator.buffer(bytes: response.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        return context.writeAndFlush(wrapOutboundOut(.end(nil)))
+    }
+}
+
+@available(*, unavailable)
+extension HTTPConnectionHandler: Sendable {}

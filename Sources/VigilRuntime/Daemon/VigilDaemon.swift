@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+import VigilConfig
+import VigilHTTP
+import VigilPlatform
+import VigilTelemetry
+
+/// Why the daemon could not start, worded for the operator.
+public struct DaemonStartupError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The running daemon: configuration, metrics, the HTTP listeners and the engines' loops.
+public final class VigilDaemon: Service {
+    /// How often the runtime engine proves progress, and how long it may stay silent.
+    static let runtimeBeat = Duration.milliseconds(250)
+    static let runtimeDeadline = Duration.seconds(3)
+
+    let options: DaemonOptions
+    let logger: Logger
+    let registry: MetricRegistry
+    let config: ConfigStore
+    let progress: ProgressBoard
+    let router: APIRouter
+    let initialListeners: [(address: ListenAddress, role: ListenerRole)]
+
+    /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
+    public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
+        self.options = options
+        self.logger = logger
+        let startedAt = WallClock.now()
+        let loaded = ConfigStore.load(options.configPath, with: loader)
+        if loaded.result.hasErrors {
+            let rendered = DiagnosticRenderer(colors: false).render(loaded.diagnostics, sources: loaded.result.sources)
+            throw DaemonStartupError(description: rendered + "vigild: \(options.configPath) has errors; not starting")
+        }
+        do {
+            registry = try MetricRegistry()
+        } catch {
+            throw DaemonStartupError(description: "vigild: \(error)")
+        }
+        let build = BuildIdentity.current
+        registry.gauge(
+            DaemonMetrics.buildInfo,
+            BuildInfoLabels(version: build.version, revision: build.revision, swiftVersion: build.swiftVersion)
+        ).set(1)
+        registry.gauge(DaemonMetrics.startTime).set(startedAt)
+        config = ConfigStore(initial: loaded, loader: loader, registry: registry, logger: logger)
+        progress = ProgressBoard(
+            engines: [EngineDeadline(engine: "runtime", deadline: Self.runtimeDeadline)], registry: registry)
+        initialListeners = options.listeners(for: loaded.configuration)
+        let exposition = MetricsExposition(registry: registry, collectors: [ProcessCollector()])
+        router = APIRouter(
+            exposition: exposition, config: config, progress: progress,
+            daemon: DaemonInfo(
+                build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
+            logger: logger, offload: Self.renderOffLoop)
+        FileDescriptorLimit.raise()
+        logger.info(
+            "configuration loaded",
+            metadata: [
+                "file": "\(options.configPath)", "warnings": "\(loaded.diagnostics.warnings.count)",
+                "vrrp_instances": "\(loaded.configuration.vrrp.vrrpInstances.count)",
+                "virtual_servers": "\(loaded.configuration.lvs.virtualServers.count)",
+            ])
+    }
+
+    /// Rendering is CPU-bound; NIO's blocking pool keeps it off the cooperative threads engines use.
+    @Sendable static func renderOffLoop(_ work: @escaping @Sendable () -> [UInt8]) async -> [UInt8] {
+        (try? await NIOThreadPool.singleton.runIfActive(work)) ?? work()
+    }
+
+    public func run() async throws {
+        let server: HTTPServer
+        do {
+            server = try await HTTPServer.start(listeners: initialListeners, handler: router, logger: logger)
+        } catch {
+            throw DaemonStartupError(description: "vigild: \(error)")
+        }
+        router.setListeners(server.boundAddresses.map { Self.url($0.address) })
+        logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.runtimeLoop() }
+            group.addTask { await self.reloadOnHangup() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        logger.info("stopping")
+        await server.shutdown()
+    }
+
+    /// The runtime engine: proves the executor runs. Later engines (VRRP, checks) beat from their own loops.
+    func runtimeLoop() async {
+        while !Task.isCancelled {
+            progress.beat("runtime")
+            try? await Task.sleep(for: Self.runtimeBeat)
+        }
+    }
+
+    func reloadOnHangup() async {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals {
+            if Task.isCancelled { return }
+            logger.info("SIGHUP: reloading the configuration", metadata: ["file": "\(options.configPath)"])
+            _ = await config.reload()
+        }
+    }
+
+    static func url(_ address: ListenAddress) -> String {
+        switch address {
+        case .tcp: "http://\(address)"
+        case .unixSocket: "\(address)"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import VigilConfig
+import VigilCore
+import VigilTelemetry
+
+/// The /status view of what the configuration declares; live fields stay nil until an engine fills them.
+enum ConfiguredStatus {
+    static func vrrpInstances(_ configuration: Configuration) -> [VRRPInstanceStatus] {
+        configuration.vrrp.vrrpInstances.map { instance in
+            VRRPInstanceStatus(
+                name: instance.name, interface: instance.interface?.value,
+                virtualRouterId: instance.virtualRouterId?.value, version: instance.version.value.rawValue,
+                initialState: instance.state.value.rawValue, configuredPriority: instance.priority.value,
+                effectivePriority: nil, state: nil,
+                virtualIpaddresses: instance.virtualIpaddress.map { vip in
+                    vip.dev.map { "\(vip.address) dev \($0)" } ?? "\(vip.address)"
+                },
+                masterHeard: nil, lastTransitionAt: nil)
+        }
+    }
+
+    static func virtualServers(_ configuration: Configuration) -> [VirtualServerStatus] {
+        configuration.lvs.virtualServers.map { server in
+            VirtualServerStatus(
+                service: service(server), scheduler: server.lvsSched.value.rawValue,
+                forwarding: server.lvsMethod.value.rawValue, persistenceTimeout: server.persistenceTimeout?.value,
+                quorum: server.quorum.value,
+                realServers: server.realServers.map { real in
+                    RealServerStatus(
+                        address: endpoint(real.address.value, real.port.value), weight: real.weight.value,
+                        forwarding: real.lvsMethod.value.rawValue, checkers: real.checkers.map(\.type.rawValue),
+                        health: nil, lastCheckSeconds: nil)
+                })
+        }
+    }
+
+    /// ipvsadm's service column: protocol and address, or FWM and the mark.
+    static func service(_ server: VirtualServer) -> String {
+        switch server.target {
+        case .address(let address, let port): "\(server.protocol.value.rawValue) \(endpoint(address.value, port.value))"
+        case .fwmark(let mark): "FWM \(mark.value)"
+        case .group(let name): "group \(name.value)"
+        }
+    }
+
+    static func endpoint(_ address: IPAddress, _ port: Int) -> String {
+        if case .v6 = address { return "[\(address)]:\(port)" }
+        return "\(address):\(port)"
+    }
+}

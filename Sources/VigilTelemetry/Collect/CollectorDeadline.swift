@@ -1,0 +1,43 @@
+import Synchronization
+
+/// Why a collector produced nothing this scrape.
+public enum CollectorFailure: Error, Sendable, CustomStringConvertible {
+    case failed(String)
+    case timedOut(Duration)
+
+    public var description: String {
+        switch self {
+        case .failed(let reason): reason
+        case .timedOut(let limit): "no answer within \(limit)"
+        }
+    }
+}
+
+/// Runs a collector with a deadline that holds even if the collector ignores cancellation.
+enum CollectorDeadline {
+    static func run(_ collector: any ScrapeCollector, timeout: Duration) async -> Result<CollectedMetrics, CollectorFailure> {
+        let outcome = Mutex<CheckedContinuation<Result<CollectedMetrics, CollectorFailure>, Never>?>(nil)
+        return await withCheckedContinuation { continuation in
+            outcome.withLock { $0 = continuation }
+            let resume: @Sendable (Result<CollectedMetrics, CollectorFailure>) -> Void = { result in
+                let waiting = outcome.withLock { slot -> CheckedContinuation<Result<CollectedMetrics, CollectorFailure>, Never>? in
+                    defer { slot = nil }
+                    return slot
+                }
+                waiting?.resume(returning: result)
+            }
+            let work = Task {
+                do {
+                    resume(.success(try await collector.collect()))
+                } catch {
+                    resume(.failure(.failed(String(describing: error))))
+                }
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                work.cancel()
+                resume(.failure(.timedOut(timeout)))
+            }
+        }
+    }
+}
