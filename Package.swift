@@ -38,8 +38,10 @@ let package = Package(
         // Adapters at the edges: files, netlink, systemd.
         .target(
             name: "VigilPlatform",
-            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd"]
+            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd"],
+            plugins: ["RevisionStamp"]
         ),
+        .plugin(name: "RevisionStamp", capability: .buildTool()),
 
         // The HTTP listener for /metrics, /healthz, /status and the control socket.
         .target(
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
-        .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], resources: [.copy("Golden")]),
+        .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], exclude: ["Golden"]),
         .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilPlatform"]),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig"]),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),

@@ -8,6 +8,8 @@ packages=(
     libnl-3-dev libnl-genl-3-dev libnl-route-3-dev   # netlink: addresses, links, IPVS
     libsystemd-dev                                   # sd_notify and the watchdog
     keepalived                                       # the reference: its samples and man page, and a VRRP peer
+    prometheus                                       # a real Prometheus and promtool for the metrics tests
+    zlib1g-dev                                       # gzip for /metrics (swift-nio-extras links zlib)
 )
 
 missing=()

@@ -1,6 +1,4 @@
 import ArgumentParser
-import VigilConfig
-import VigilCore
 import VigilPlatform
 
 /// vigilctl: the operator's tool next to vigild.
@@ -9,37 +7,35 @@ struct Vigilctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigilctl",
         abstract: "Operate and inspect Vigil.",
+        discussion: """
+            Talks to a running vigild over its control socket (default \(DaemonTarget.defaultSocket), when it \
+            exists and you may write to it) or over HTTP (default \(DaemonTarget.defaultURL)). \
+            Exit status: 0 success, 1 vigild refused or failed the request, 2 vigild could not be reached.
+            """,
         version: VigilVersion.current,
-        subcommands: [CheckConfig.self]
-    )
-}
-
-/// `vigilctl check-config FILE`: the same check as `vigild -t`, for people at a terminal.
-struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check-config",
-        abstract: "Check a keepalived/Vigil configuration file and explain every problem."
+        subcommands: [Status.self, Metrics.self, Reload.self, CheckConfig.self]
     )
 
-    @Argument(help: "The configuration file ('-' for standard input).")
-    var file: String
+    /// Accepts the target options before the subcommand too (`vigilctl --socket S reload`).
+    static func main() {
+        main(hoistingTargetOptions(Array(CommandLine.arguments.dropFirst())))
+    }
 
-    @Option(name: [.customShort("i"), .customLong("config-id")], help: "The id matched by '@id' lines (default: the short host name).")
-    var configId: String?
-
-    @Flag(name: .customLong("quiet"), help: "Print only errors.")
-    var quiet = false
-
-    func run() throws {
-        let result = ConfigCheck.load(path: file, configId: configId)
-        var diagnostics = result.diagnostics
-        if quiet {
-            var errors = Diagnostics()
-            for diagnostic in diagnostics.errors { errors.append(diagnostic) }
-            diagnostics = errors
+    /// Moves leading --url/--socket/--timeout options behind the subcommand name, where they are declared.
+    static func hoistingTargetOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first, first.hasPrefix("--") {
+            let name = first.split(separator: "=", maxSplits: 1).first.map(String.init) ?? first
+            guard ["--url", "--socket", "--timeout"].contains(name) else { break }
+            leading.append(first)
+            rest = rest.dropFirst()
+            if !first.contains("="), let value = rest.first {
+                leading.append(value)
+                rest = rest.dropFirst()
+            }
         }
-        let renderer = DiagnosticRenderer(colors: ConfigCheck.isTerminal(1))
-        print(renderer.render(diagnostics, sources: result.sources), terminator: "")
-        if result.hasErrors { throw ExitCode(1) }
+        guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
+        return [subcommand] + leading + rest.dropFirst()
     }
 }

@@ -18,6 +18,8 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Keep the source tree clean: no __pycache__ next to the tests.
+sys.dont_write_bytecode = True
 
 
 class TestTimeout(BaseException):

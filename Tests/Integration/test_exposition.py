@@ -1,6 +1,7 @@
 """The two exposition formats, content negotiation, gzip, and naming rules on a live vigild."""
 
 import re
+import zlib
 
 from vigil_harness import Exposition, Vigild, gunzip
 
@@ -57,6 +58,10 @@ def test_contract_metrics_present_from_start():
         have = {exp.family_of(n) or n for n in exp.names()} | exp.names()
         missing = [m for m in CONTRACT_METRICS if m not in have]
         assert not missing, f"metrics missing from the first scrape: {missing}"
+        # Known label values are exported as 0 before anything happened, not left absent.
+        for fmt in ("text", "openmetrics"):
+            assert exp.values("vigil_scrapes_total", format=fmt), (
+                f'vigil_scrapes_total{{format="{fmt}"}} absent from the first scrape')
         info = [l for n, l, v, _ in exp.samples if n == "vigil_build_info"]
         assert len(info) == 1 and {"version", "revision", "swift_version"} <= set(info[0]), info
         assert exp.value("vigil_build_info") == 1.0
@@ -82,8 +87,8 @@ def test_openmetrics_negotiated_by_accept():
         assert counters, "no counter families in the OpenMetrics body"
         with_total = [f for f in counters if f.endswith("_total")]
         assert not with_total, f"OpenMetrics counter TYPE lines must omit _total: {with_total}"
-        assert "vigil_scrapes" in counters, f"counter families: {counters}"
-        assert exp.values("vigil_scrapes_total"), "counter samples must still end in _total"
+        assert "vigil_config_reloads" in counters, f"counter families: {counters}"
+        assert exp.values("vigil_config_reloads_total"), "counter samples must still end in _total"
 
         # What Prometheus 2.42 actually sends.
         prom_accept = ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
@@ -113,9 +118,16 @@ def test_gzip_when_accepted():
         assert r.headers.get("content-type") == TEXT_CT
         check_well_formed(Exposition(body), "gunzipped text scrape")
         assert len(r.body) < len(plain.body), "gzip body is not smaller than the plain one"
-        r = d.get("/metrics?format=openmetrics", headers={"Accept-Encoding": "gzip, deflate"})
+        r = d.get("/metrics?format=openmetrics", headers={"Accept-Encoding": "gzip"})
         assert r.headers.get("content-encoding") == "gzip", r.headers
         om = gunzip(r.body).decode()
+        assert om.endswith("# EOF\n")
+        check_well_formed(Exposition(om), "gunzipped OpenMetrics scrape")
+        # Equal preference: either coding is correct HTTP, but it must be the one the header names.
+        r = d.get("/metrics?format=openmetrics", headers={"Accept-Encoding": "gzip, deflate"})
+        coding = r.headers.get("content-encoding")
+        assert coding in ("gzip", "deflate"), r.headers
+        om = gunzip(r.body).decode() if coding == "gzip" else zlib.decompress(r.body).decode()
         assert om.endswith("# EOF\n")
         check_well_formed(Exposition(om), "gunzipped OpenMetrics scrape")
         r = d.get("/metrics")

@@ -120,6 +120,10 @@ def test_thousand_concurrent_scrapes_no_fd_or_memory_leak():
                 raise AssertionError(f"{n} fds open, baseline {baseline_fds}")
             return True
 
+        # Warm-up round, not measured: the allocator's per-thread arenas grow over the first
+        # couple of rounds, then RSS plateaus (measured: 15 rounds stayed within 64-68 MiB).
+        t0 = concurrent_round(d)
+        poll_until(fds_back, 5, what="fd count back to baseline after the warm-up round")
         t1 = concurrent_round(d)
         poll_until(fds_back, 5, what="fd count back to baseline after round 1")
         rss1 = d.rss_bytes()
@@ -132,7 +136,7 @@ def test_thousand_concurrent_scrapes_no_fd_or_memory_leak():
             f"(allowed {int(allowed) >> 10} KiB)")
         r = d.get("/healthz")
         assert r.status == 200, r
-        return (f"rounds {t1:.1f} s / {t2:.1f} s, fds {baseline_fds}, "
+        return (f"rounds {t0:.1f} s / {t1:.1f} s / {t2:.1f} s, fds {baseline_fds}, "
                 f"RSS {rss1 >> 20} MiB -> {rss2 >> 20} MiB")
 
 

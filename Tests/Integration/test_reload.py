@@ -63,20 +63,21 @@ def test_control_socket_post_reload_json():
     with Vigild() as d:
         d.write_config(BASIC_CONFIG + VRRP_2)
         r = d.control("POST", "/reload", body=b"")
-        assert r.status == 200, (r, r.text[:300])
         doc = r.json()
-        assert doc.get("result") == "reloaded" and isinstance(doc.get("diagnostics"), list), doc
+        assert doc.get("result") == "reloaded" and isinstance(doc.get("diagnostics"), list), (r, doc)
+        assert r.status == 200, (r, doc)
         assert json_mentions(d.status_json(), "VI_2")
 
         d.write_config(BROKEN_CONFIG)
         r = d.control("POST", "/reload", body=b"")
-        assert r.status == 200, (r, r.text[:300])
         doc = r.json()
-        assert doc.get("result") == "rejected", doc
+        assert doc.get("result") == "rejected", (r, doc)
         diags = doc.get("diagnostics")
         assert isinstance(diags, list) and diags and all(isinstance(x, str) for x in diags), doc
         assert any("NOT_A_STATE" in x or ":3" in x for x in diags), f"diagnostics do not point at the error: {diags}"
         assert json_mentions(d.status_json(), "VI_2") and d.alive()
+        # A rejected configuration is a client error about the request's effect: 422, body as above.
+        assert r.status == 422, f"a rejected reload answered HTTP {r.status}; expected 422 with result 'rejected'"
 
 
 def test_vigilctl_reload_over_socket():

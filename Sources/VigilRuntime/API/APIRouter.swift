@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Logging
 import Synchronization
 import VigilHTTP
@@ -138,7 +137,7 @@ public final class APIRouter: HTTPRequestHandler {
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration),
             virtualServers: ConfiguredStatus.virtualServers(loaded.configuration))
         do {
-            return .json(200, Array(try StatusJSON.encoder().encode(document)) + [UInt8(ascii: "\n")])
+            return .json(200, try StatusJSON.encode(document))
         } catch {
             logger.error("cannot encode /status", metadata: ["error": "\(error)"])
             return .text(500, "cannot encode the status: \(error)\n")
@@ -157,31 +156,9 @@ public final class APIRouter: HTTPRequestHandler {
         let outcome = await config.reload()
         let body = ReloadReply(result: outcome.accepted ? "reloaded" : "rejected", diagnostics: outcome.diagnostics)
         do {
-            return .json(outcome.accepted ? 200 : 422, Array(try StatusJSON.encoder().encode(body)) + [UInt8(ascii: "\n")])
+            return .json(outcome.accepted ? 200 : 422, try StatusJSON.encode(body))
         } catch {
             return .text(500, "cannot encode the reply: \(error)\n")
         }
-    }
-}
-
-/// The control socket's answer to POST /reload.
-public struct ReloadReply: Codable, Sendable, Equatable {
-    public let result: String
-    public let diagnostics: [String]
-}
-
-/// One JSON style for every document vigild serves: snake_case keys, sorted, readable.
-public enum StatusJSON {
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return encoder
-    }
-
-    public static func decoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
     }
 }

@@ -52,6 +52,15 @@ public actor ConfigStore {
                 ])
             return ReloadOutcome(accepted: false, diagnostics: rendered)
         }
+        let before = current.configuration.global.globalDefs.vigil
+        let after = candidate.configuration.global.globalDefs.vigil
+        if before.vigilHttpListen.map(\.text) != after.vigilHttpListen.map(\.text)
+            || before.vigilControlSocket.value != after.vigilControlSocket.value
+        {
+            logger.warning(
+                "vigil_http_listen and vigil_control_socket changes take effect at the next restart",
+                metadata: ["file": "\(candidate.path)"])
+        }
         current = candidate
         lastReloadError = nil
         Self.publish(candidate, to: registry)

@@ -8,6 +8,14 @@ public final class MetricsExposition: Sendable {
         self.registry = registry
         self.collectors = collectors
         self.collectorTimeout = collectorTimeout
+        // Known series start at zero rather than appearing on first use.
+        for format in ExpositionFormat.allCases {
+            registry.counter(HTTPMetrics.scrapesTotal, FormatLabels(format: format)).increment(by: 0)
+        }
+        _ = registry.histogram(HTTPMetrics.scrapeRenderSeconds)
+        for collector in collectors {
+            registry.counter(ScrapeMetrics.collectorFailuresTotal, CollectorLabels(collector: collector.name)).increment(by: 0)
+        }
     }
 
     /// Runs every collector concurrently (each bounded by the timeout), records how each fared,

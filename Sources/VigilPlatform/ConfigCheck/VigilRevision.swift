@@ -1,4 +1,0 @@
-/// Written by scripts/stamp-revision.sh before a build; the committed value is the fallback.
-enum VigilRevision {
-    static let value = "unknown"
-}

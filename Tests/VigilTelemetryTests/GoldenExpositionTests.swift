@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import VigilTelemetry
+
+/// Renders every family of the catalog with fixed values and compares with fixtures our own code
+/// wrote. `VIGIL_UPDATE_GOLDEN=1 swift test --filter GoldenExposition` rewrites them; review the diff.
+@Suite("Golden exposition")
+struct GoldenExpositionTests {
+    static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+
+    /// A registry holding a known value in every stored family.
+    static func filledRegistry() throws -> MetricRegistry {
+        let registry = try MetricRegistry()
+        registry.gauge(DaemonMetrics.buildInfo, BuildInfoLabels(version: "0.1.0", revision: "abc123def456", swiftVersion: "6.3")).set(1)
+        registry.gauge(DaemonMetrics.startTime).set(1_700_000_000)
+        registry.gauge(DaemonMetrics.engineLastProgress, EngineLabels(engine: "runtime")).set(1_700_000_001.5)
+        registry.gauge(DaemonMetrics.engineHealthy, EngineLabels(engine: "runtime")).set(true)
+        registry.gauge(ConfigMetrics.lastReloadSuccessful).set(true)
+        registry.gauge(ConfigMetrics.lastReloadTimestamp).set(1_700_000_000)
+        registry.counter(ConfigMetrics.reloadsTotal).increment(by: 3)
+        registry.counter(ConfigMetrics.reloadFailuresTotal).increment()
+        for (severity, count) in [("error", 0), ("warning", 2), ("note", 1)] {
+            registry.gauge(ConfigMetrics.warnings, SeverityLabels(severity: severity)).set(count)
+        }
+        registry.counter(HTTPMetrics.requestsTotal, HTTPRequestLabels(handler: "/metrics", code: 200)).increment(by: 5)
+        registry.counter(HTTPMetrics.requestsTotal, HTTPRequestLabels(handler: "other", code: 404)).increment()
+        for value in [0.0004, 0.003, 0.2] { registry.histogram(HTTPMetrics.scrapeRenderSeconds).observe(value) }
+        registry.gauge(ScrapeMetrics.collectorDuration, CollectorLabels(collector: "process")).set(0.00025)
+        registry.counter(ScrapeMetrics.collectorFailuresTotal, CollectorLabels(collector: "process")).increment(by: 0)
+        return registry
+    }
+
+    static func processSamples() -> CollectedMetrics {
+        var collected = CollectedMetrics()
+        collected.add(ProcessMetrics.cpuSecondsTotal, 1.25)
+        collected.add(ProcessMetrics.residentMemory, 25_165_824)
+        collected.add(ProcessMetrics.virtualMemory, 314_572_800)
+        collected.add(ProcessMetrics.openFDs, 14)
+        collected.add(ProcessMetrics.maxFDs, 65536)
+        collected.add(ProcessMetrics.startTime, 1_699_999_999.5)
+        collected.add(ProcessMetrics.threads, 6)
+        return collected
+    }
+
+    /// Series order inside a family is not part of the format; sort it so fixtures are stable.
+    static func normalized(_ text: String) -> String {
+        var out: [String] = []
+        var samples: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if line.hasPrefix("#") {
+                out += samples.sorted()
+                samples = []
+                out.append(line)
+            } else {
+                samples.append(line)
+            }
+        }
+        out += samples.sorted()
+        return out.filter { !$0.isEmpty }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("Text format 0.0.4 and OpenMetrics 1.0 match their fixtures", arguments: ExpositionFormat.allCases)
+    func matchesGolden(format: ExpositionFormat) throws {
+        let exposition = MetricsExposition(registry: try Self.filledRegistry(), collectors: [])
+        let rendered = Self.normalized(String(decoding: exposition.render(format, collected: Self.processSamples()), as: UTF8.self))
+        let fixture = Self.goldenDirectory.appendingPathComponent(format == .text ? "daemon.prom" : "daemon.openmetrics")
+        if ProcessInfo.processInfo.environment["VIGIL_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(at: Self.goldenDirectory, withIntermediateDirectories: true)
+            try rendered.write(to: fixture, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: fixture, encoding: .utf8)
+        #expect(rendered == expected)
+    }
+
+    @Test("Every catalog family appears in the golden exposition with HELP and TYPE")
+    func everyFamilyIsCovered() throws {
+        let exposition = MetricsExposition(registry: try Self.filledRegistry(), collectors: [])
+        let text = String(decoding: exposition.render(.text, collected: Self.processSamples()), as: UTF8.self)
+        for metric in MetricCatalog.all where metric.name != HTTPMetrics.scrapesTotal.name {
+            #expect(text.contains("# HELP \(metric.name) \(metric.help)\n"), "\(metric.name) has no HELP")
+            #expect(text.contains("# TYPE \(metric.name) \(metric.kind.rawValue)\n"), "\(metric.name) has no TYPE")
+        }
+    }
+
+    @Test("OpenMetrics drops _total from counter families, declares units and ends with # EOF")
+    func openMetricsShape() throws {
+        let exposition = MetricsExposition(registry: try Self.filledRegistry(), collectors: [])
+        let text = String(decoding: exposition.render(.openMetrics, collected: Self.processSamples()), as: UTF8.self)
+        #expect(text.hasSuffix("# EOF\n"))
+        #expect(text.contains("# TYPE vigil_config_reloads counter\nvigil_config_reloads_total 3\n"))
+        #expect(text.contains("# UNIT process_cpu_seconds seconds\n"))
+        #expect(!text.contains("# TYPE vigil_config_reloads_total"))
+        let plain = String(decoding: exposition.render(.text, collected: Self.processSamples()), as: UTF8.self)
+        #expect(!plain.contains("# EOF"))
+        #expect(!plain.contains("# UNIT"))
+    }
+}
