@@ -5,7 +5,7 @@ import PackageDescription
 /// Pure modules import no C shim and need no root; adapters wrap the system libraries.
 let package = Package(
     name: "Vigil",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vigild", targets: ["vigild"]),
         .executable(name: "vigilctl", targets: ["vigilctl"]),
@@ -94,7 +94,10 @@ let package = Package(
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
         .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], exclude: ["Golden"]),
-        .testTarget(name: "VigilHTTPTests", dependencies: ["VigilHTTP", "VigilPlatform"]),
+        .testTarget(
+            name: "VigilHTTPTests",
+            dependencies: ["VigilHTTP", "VigilPlatform", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig"]),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),
     ],

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Vigil's main job, as far as it goes today: read the tutorial's director pair configuration,
-# check it the way `keepalived -t` would, and show the normalized configuration Vigil runs from.
+# check it the way `keepalived -t` would, show the normalized configuration, then run vigild on
+# it (loopback only) and look at it the way an operator and Prometheus would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 echo "== building vigild"
 swift build --product vigild
+swift build --product vigilctl
 vigild=$(swift build --show-bin-path)/vigild
+vigilctl=$(swift build --show-bin-path)/vigilctl
 
 for conf in contrib/examples/lvs-dr-tutorial.conf contrib/examples/lvs-dr-tutorial-backup.conf; do
     echo
@@ -20,3 +23,44 @@ echo "== what Vigil read from contrib/examples/lvs-dr-tutorial.conf (vigild --du
 "$vigild" --dump-config -f contrib/examples/lvs-dr-tutorial.conf | python3 scripts/summarize-config.py
 echo
 echo "The full normalized configuration: $vigild --dump-config -f contrib/examples/lvs-dr-tutorial.conf"
+
+echo
+echo "== running vigild on the tutorial configuration (metrics on 127.0.0.1, control socket in a temp dir)"
+work=$(mktemp -d)
+port=${VIGIL_DEMO_PORT:-17390}
+cp contrib/examples/lvs-dr-tutorial.conf "$work/vigil.conf"
+"$vigild" -f "$work/vigil.conf" --listen "127.0.0.1:$port" --control-socket "$work/vigild.sock" 2>"$work/vigild.log" &
+pid=$!
+cleanup() {
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+for _ in $(seq 1 100); do
+    "$vigilctl" --url "http://127.0.0.1:$port" status >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/vigild.log"; exit 1; }
+    sleep 0.1
+done
+cat "$work/vigild.log"
+echo
+echo "== vigilctl status"
+"$vigilctl" --socket "$work/vigild.sock" status
+echo
+echo "== a scrape, as Prometheus sees it (vigil_* families; curl http://127.0.0.1:$port/metrics for all)"
+"$vigilctl" --url "http://127.0.0.1:$port" metrics | grep -E "^vigil_(build_info|config_|engine_healthy)" || true
+echo
+echo "== an edit with a typo, then vigilctl reload: rejected, the running configuration stays"
+sed -i 's/priority 100/priority 1000/' "$work/vigil.conf"
+"$vigilctl" --socket "$work/vigild.sock" reload || true
+sed -i 's/priority 1000/priority 101/' "$work/vigil.conf"
+echo
+echo "== fixed, and reloaded with SIGHUP"
+kill -HUP "$pid"
+sleep 0.5
+"$vigilctl" --url "http://127.0.0.1:$port" metrics | grep -E "^vigil_config_(reloads_total|reload_failures_total|last_reload_successful)"
+echo
+echo "== SIGTERM"
+kill -TERM "$pid"
+wait "$pid" || true
+tail -2 "$work/vigild.log"

@@ -78,7 +78,7 @@ extension HTTPServerTests {
             }
             #expect(after == .milliseconds(300))
             #expect(took >= .milliseconds(290))
-            #expect(took < .seconds(2))
+            #expect(took < .seconds(10), "a timeout of 300 ms must end the wait, whatever the load")
             if case .failure(let error) = result {
                 #expect(error.description.hasPrefix("no answer from vigild at 127.0.0.1:"))
                 #expect(error.description.hasSuffix(" within 300 ms"))
@@ -91,7 +91,7 @@ extension HTTPServerTests {
                 Issue.record("expected a timeout, got \(result)")
                 return
             }
-            #expect(took < .seconds(2))
+            #expect(took < .seconds(10), "a timeout of 300 ms must end the wait, whatever the load")
         }
 
         @Test func truncatedBodyIsMalformed() async throws {

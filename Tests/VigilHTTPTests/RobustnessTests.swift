@@ -21,13 +21,13 @@ extension HTTPServerTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses == Array(repeating: 200, count: 20))
-            #expect(elapsed(since: start) < .seconds(2))
+            #expect(elapsed(since: start) < .seconds(10), "the stalled connection held up the others")
 
             let closed = try await blocking { try stalled.waitForClose(timeout: .seconds(5)) }
             let lifetime = elapsed(since: stallStart)
             #expect(closed)
             #expect(lifetime >= .milliseconds(250))
-            #expect(lifetime < .seconds(3))
+            #expect(lifetime < .seconds(10))
             await server.shutdown()
         }
 
@@ -50,7 +50,7 @@ extension HTTPServerTests {
             let fast = try await blocking { try client.request("GET", "/fast") }
             let fastTime = elapsed(since: fastStart)
             #expect(fast.status == 200)
-            #expect(fastTime < .milliseconds(1000))
+            #expect(fastTime < .milliseconds(1900), "the fast request waited for the slow handler (2 s)")
             let slowResponse = try await slow
             #expect(slowResponse.text == "slow\n")
             #expect(elapsed(since: slowStart) >= .seconds(2))

