@@ -13,10 +13,12 @@ public enum WallClock {
 
     /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-25T05:45:38.123Z`.
     public static func rfc3339(_ epochSeconds: Double) -> String {
-        var seconds = time_t(epochSeconds.rounded(.down))
+        // Whole milliseconds first: subtracting seconds from a large double loses the last digit.
+        let total = Int64((epochSeconds * 1000).rounded(.down))
+        var seconds = time_t(total / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let milliseconds = min(999, Int((epochSeconds - Double(seconds)) * 1000))
+        let milliseconds = Int(total % 1000)
         func pad(_ value: Int32, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
