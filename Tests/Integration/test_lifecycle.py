@@ -106,3 +106,24 @@ def test_config_error_exits_1_naming_file_and_line():
         err = d.stderr()
         assert code == 1, f"exit code {code} with a broken config; stderr:\n{err[-2000:]}"
         assert re.search(rf"vigil\.conf:{BROKEN_LINE}\b", err), f"stderr does not name vigil.conf:{BROKEN_LINE}:\n{err[-2000:]}"
+
+
+def test_logs_to_the_journal_with_priorities_when_stderr_is_the_journal():
+    """Under systemd, JOURNAL_STREAM names stderr's device:inode; lines then carry <N> priorities."""
+    def journal_env(stderr_file):
+        info = os.fstat(stderr_file.fileno())
+        return {"JOURNAL_STREAM": f"{info.st_dev}:{info.st_ino}"}
+
+    with Vigild(env=journal_env) as d:
+        d.get("/metrics")
+        text = d.stderr()
+    lines = [line for line in text.splitlines() if line]
+    assert lines, "vigild logged nothing"
+    assert all(re.match(r"^<[0-7]>", line) for line in lines), f"lines without a priority prefix:\n{text}"
+    assert any(line.startswith("<6>listening ") for line in lines), text
+    assert not any(re.match(r"^<\d>\d{4}-\d\d-\d\dT", line) for line in lines), "journal lines must not carry our own timestamp"
+
+    with Vigild(env={"JOURNAL_STREAM": "1:1"}) as d:
+        plain = d.stderr()
+    assert re.search(r"^\d{4}-\d\d-\d\dT[0-9:.]+Z info vigild: listening ", plain, re.M), plain
+    return "journal: <6>-prefixed lines; elsewhere: timestamped lines"

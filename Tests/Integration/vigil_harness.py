@@ -308,8 +308,9 @@ class Vigild:
     """
 
     def __init__(self, config=BASIC_CONFIG, listen=None, extra_args=(), wait_healthy=True,
-                 control_socket=True, pass_listen=True):
+                 control_socket=True, pass_listen=True, env=None):
         self.config = config
+        self.env = env  # extra environment variables for vigild
         self.tmp = tempfile.mkdtemp(prefix="vigil-integ-")
         self.conf_path = os.path.join(self.tmp, "vigil.conf")
         self.sock_path = os.path.join(self.tmp, "vigild.sock") if control_socket else None
@@ -355,8 +356,9 @@ class Vigild:
                 self.port = int(m.group(1)) if m else None
             if self._stderr_file is None:
                 self._stderr_file = open(self.stderr_path, "ab")
+            env = dict(os.environ, **(self.env(self._stderr_file) if callable(self.env) else (self.env or {})))
             self.proc = spawn(self.argv(), stdin=subprocess.DEVNULL, stdout=self._stderr_file,
-                              stderr=self._stderr_file)
+                              stderr=self._stderr_file, env=env)
             if not self.wait_healthy:
                 return
             try:
