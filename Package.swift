@@ -15,7 +15,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
-        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
@@ -34,11 +33,14 @@ let package = Package(
         .systemLibrary(name: "CLibNLGenl", pkgConfig: "libnl-genl-3.0", providers: [.apt(["libnl-genl-3-dev"])]),
         .systemLibrary(name: "CLibNLRoute", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Adapters at the edges: files, netlink, systemd.
         .target(
             name: "VigilPlatform",
-            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd"],
+            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd", "CMalloc",
+            ],
             plugins: ["RevisionStamp"]
         ),
         .plugin(name: "RevisionStamp", capability: .buildTool()),
@@ -50,7 +52,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,25 +1,27 @@
 // vigil-bench: Vigil's performance targets as measurements, printed as a table.
-// Usage: vigil-bench [config] [--runs N]
+// Usage: vigil-bench [config] [metrics] [--runs N]   (no suite: all of them)
 #if canImport(Glibc)
 import Glibc
 #endif
 import VigilConfig
 
 let arguments = CommandLine.arguments.dropFirst()
-var runs = 15
+var runs: Int?
 if let index = arguments.firstIndex(of: "--runs"), index + 1 < arguments.endIndex, let value = Int(arguments[index + 1]) {
     runs = max(1, value)
 }
 let suites = arguments.filter { !$0.hasPrefix("--") && Int($0) == nil }
-let selected = suites.isEmpty ? ["config"] : suites
+let selected = suites.isEmpty ? ["config", "metrics"] : suites
 
 var rows: [BenchmarkRow] = []
 for suite in selected {
     switch suite {
     case "config":
-        rows += ConfigBenchmark.run(runs: runs)
+        rows += ConfigBenchmark.run(runs: runs ?? 15)
+    case "metrics":
+        rows += await MetricsBenchmark.run(runs: runs)
     default:
-        print("vigil-bench: unknown suite '\(suite)'; known: config")
+        print("vigil-bench: unknown suite '\(suite)'; known: config, metrics")
         exit(2)
     }
 }

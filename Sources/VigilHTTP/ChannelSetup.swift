@@ -1,9 +1,8 @@
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPCompression
 
-/// Builds one connection's pipeline: idle timer, HTTP codec with limits, gzip, the request handler.
+/// Builds one connection's pipeline: idle timer, HTTP codec with limits, the request handler.
 struct ChannelSetup: Sendable {
     let role: ListenerRole
     let application: any HTTPRequestHandler
@@ -36,9 +35,6 @@ struct ChannelSetup: Sendable {
             withOutboundHeaderValidation: true,
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: decoderLimits
-        )
-        try pipeline.addHandler(
-            HTTPResponseCompressor(responseCompressionPredicate: ResponseHeaders.compressionIntent)
         )
         try pipeline.addHandler(
             HTTPConnectionHandler(

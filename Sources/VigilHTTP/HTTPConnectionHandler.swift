@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Collects one request, runs the application handler in a Task off the event loop, and writes
 /// the response back on the channel's loop. HTTPServerPipelineHandler (below) holds pipelined
@@ -96,12 +97,36 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let application = self.application
         let eventLoop = context.eventLoop
         let bound = NIOLoopBound((handler: self, context: context), eventLoop: eventLoop)
+        let wantsGzip = requestHead.method != .HEAD && Gzip.accepted(by: requestHead.headers.first(name: "accept-encoding"))
         Task {
-            let response = await application.handle(request)
+            let response = await HTTPConnectionHandler.respond(to: request, with: application, gzip: wantsGzip)
             eventLoop.execute {
                 bound.value.handler.deliver(response, context: bound.value.context, requestHead: requestHead)
             }
         }
+    }
+
+    private static func respond(to request: HTTPRequest, with application: any HTTPRequestHandler, gzip: Bool) async -> HTTPResponse {
+        let response = await application.handle(request)
+        return gzip ? await compressed(response) : response
+    }
+
+    /// Compresses on NIO's blocking pool: a 13 MB body takes tens of milliseconds, which must not
+    /// stall an event loop (other scrapes) or a cooperative thread (the engines).
+    private static func compressed(_ response: HTTPResponse) async -> HTTPResponse {
+        guard response.body.count >= Gzip.minimumSize,
+            !response.headers.contains(where: { $0.name.lowercased() == "content-encoding" })
+        else { return response }
+        let body = response.body
+        let attempt: [UInt8]?? = try? await NIOThreadPool.singleton.runIfActive { Gzip.compress(body) }
+        guard let gzipped = attempt ?? nil else {
+            return response
+        }
+        var result = response
+        result.body = gzipped
+        result.headers.append((name: "Content-Encoding", value: "gzip"))
+        result.headers.append((name: "Vary", value: "Accept-Encoding"))
+        return result
     }
 
     private func deliver(_ response: HTTPResponse, context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
@@ -139,8 +164,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let headers = ResponseHeaders.build(
             response,
             requestVersion: requestHead.version,
-            keepAlive: keepAlive,
-            compressible: !isHead
+            keepAlive: keepAlive
         )
         let head = HTTPResponseHead(
             version: requestHead.version,

@@ -1,26 +1,17 @@
 import Glibc
 import NIOHTTP1
-import NIOHTTPCompression
 
-/// The server-owned response headers: framing, Date, and the marker that keeps the compressor off.
+/// The server-owned response headers: framing and Date.
 enum ResponseHeaders {
-    /// Set on responses the compressor must pass through untouched; the compressor's predicate removes it.
-    static let identityMarker = "x-vigil-identity"
-
     private static let framing: Set<String> = ["content-length", "transfer-encoding", "connection", "date"]
 
     static func build(
         _ response: HTTPResponse,
         requestVersion: HTTPVersion,
-        keepAlive: Bool,
-        compressible: Bool
+        keepAlive: Bool
     ) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        var encoded = false
-        for field in response.headers {
-            let lower = field.name.lowercased()
-            if framing.contains(lower) || lower == identityMarker { continue }
-            if lower == "content-encoding" { encoded = true }
+        for field in response.headers where !framing.contains(field.name.lowercased()) {
             headers.add(name: field.name, value: field.value)
         }
         headers.add(name: "Date", value: HTTPDate.now())
@@ -30,23 +21,7 @@ enum ResponseHeaders {
         } else if requestVersion.major == 1 && requestVersion.minor == 0 {
             headers.add(name: "Connection", value: "keep-alive")
         }
-        // Gzip of nothing is 20 bytes of overhead, and a HEAD answer must describe the identity body.
-        if !compressible || encoded || response.body.isEmpty {
-            headers.add(name: identityMarker, value: "1")
-        }
         return headers
-    }
-
-    /// The predicate for HTTPResponseCompressor: compress unless the marker says not to.
-    static func compressionIntent(
-        _ head: inout HTTPResponseHead,
-        _ supported: Bool
-    ) -> HTTPResponseCompressor.CompressionIntent {
-        if head.headers.contains(name: identityMarker) {
-            head.headers.remove(name: identityMarker)
-            return .doNotCompress
-        }
-        return .compressIfPossible
     }
 }
 

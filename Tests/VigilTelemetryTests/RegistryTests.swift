@@ -70,3 +70,25 @@ struct RegistryTests {
         #expect(text.contains("vigil_scrape_render_duration_seconds_count 2\n"))
     }
 }
+
+@Suite("Sharded family storage")
+struct ShardedStorageTests {
+    @Test("Thousands of series of one family render once each, under one HELP/TYPE header, and remove cleanly")
+    func manySeries() throws {
+        let registry = try MetricRegistry()
+        for index in 0..<2000 {
+            registry.counter(HTTPMetrics.requestsTotal, HTTPRequestLabels(handler: "h\(index)", code: 200)).increment(by: index + 1)
+        }
+        var text = RegistryTests.text(registry)
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("vigil_http_requests_total{") }
+        #expect(lines.count == 2000)
+        #expect(Set(lines).count == 2000)
+        #expect(lines.contains("vigil_http_requests_total{handler=\"h41\",code=\"200\"} 42"))
+        #expect(text.components(separatedBy: "# TYPE vigil_http_requests_total counter\n").count == 2)
+        for index in 0..<2000 {
+            registry.remove(HTTPMetrics.requestsTotal, HTTPRequestLabels(handler: "h\(index)", code: 200))
+        }
+        text = RegistryTests.text(registry)
+        #expect(!text.contains("vigil_http_requests_total"))
+    }
+}

@@ -61,6 +61,7 @@ public final class VigilDaemon: Service {
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
             logger: logger, offload: Self.renderOffLoop)
         FileDescriptorLimit.raise()
+        MemoryTuning.applyForLargeScrapes()
         logger.info(
             "configuration loaded",
             metadata: [

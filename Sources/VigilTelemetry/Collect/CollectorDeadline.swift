@@ -26,17 +26,24 @@ enum CollectorDeadline {
                 }
                 waiting?.resume(returning: result)
             }
+            let timer = Mutex<Task<Void, Never>?>(nil)
             let work = Task {
+                let result: Result<CollectedMetrics, CollectorFailure>
                 do {
-                    resume(.success(try await collector.collect()))
+                    result = .success(try await collector.collect())
                 } catch {
-                    resume(.failure(.failed(String(describing: error))))
+                    result = .failure(.failed(String(describing: error)))
                 }
+                // A finished collector needs no timer left sleeping until the deadline.
+                timer.withLock { $0?.cancel() }
+                resume(result)
             }
-            Task {
-                try? await Task.sleep(for: timeout)
-                work.cancel()
-                resume(.failure(.timedOut(timeout)))
+            timer.withLock { slot in
+                slot = Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    work.cancel()
+                    resume(.failure(.timedOut(timeout)))
+                }
             }
         }
     }

@@ -62,14 +62,12 @@ public final class MetricsExposition: Sendable {
             switch descriptor.source {
             case .stored:
                 guard let store = registry.families[descriptor.name] else { continue }
-                scratch.removeAll(keepingCapacity: true)
-                store.storage.emit(into: &scratch)
-                // swift-prometheus starts each family with its own TYPE line; ours replaces it.
-                guard let endOfTypeLine = scratch.firstIndex(of: UInt8(ascii: "\n")),
-                    endOfTypeLine + 1 < scratch.count
-                else { continue }
+                // The header goes first and is taken back when the family turns out to be empty.
+                let mark = writer.buffer.count
                 writer.header(descriptor)
-                writer.rawSamples(scratch[(endOfTypeLine + 1)...])
+                if !store.appendSamples(to: &writer.buffer, scratch: &scratch) {
+                    writer.buffer.removeSubrange(mark...)
+                }
             case .collected:
                 let samples = collected.samples(of: descriptor.name)
                 guard !samples.isEmpty else { continue }

@@ -37,11 +37,6 @@ struct ExpositionWriter {
         buffer.append(UInt8(ascii: "\n"))
     }
 
-    /// Appends sample lines already rendered in the shared text/OpenMetrics sample syntax.
-    mutating func rawSamples(_ bytes: ArraySlice<UInt8>) {
-        buffer.append(contentsOf: bytes)
-    }
-
     /// Ends the exposition (`# EOF` is mandatory in OpenMetrics).
     mutating func finish() {
         if format == .openMetrics { append("# EOF\n") }
