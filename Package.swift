@@ -23,6 +23,7 @@ let package = Package(
         // Pure cores.
         .target(name: "VigilCore", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VigilConfig", dependencies: ["VigilCore"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "VigilVRRP", dependencies: ["VigilCore"]),
         .target(
             name: "VigilTelemetry",
             dependencies: ["VigilCore", .product(name: "Prometheus", package: "swift-prometheus")]
@@ -34,12 +35,12 @@ let package = Package(
         .systemLibrary(name: "CLibNLRoute", pkgConfig: "libnl-route-3.0", providers: [.apt(["libnl-route-3-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CLinuxExtras"),
 
         // Adapters at the edges: files, netlink, systemd.
         .target(
             name: "VigilPlatform",
-            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd", "CMalloc",
+            dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd", "CLinuxExtras",
             ],
             plugins: ["RevisionStamp"]
         ),
@@ -95,6 +96,7 @@ let package = Package(
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
+        .testTarget(name: "VigilVRRPTests", dependencies: ["VigilVRRP", "VigilCore"]),
         .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], exclude: ["Golden"]),
         .testTarget(
             name: "VigilHTTPTests",

@@ -1,4 +1,4 @@
-import CMalloc
+import CLinuxExtras
 
 /// glibc malloc settings for a daemon that renders multi-megabyte scrape bodies every few seconds.
 ///

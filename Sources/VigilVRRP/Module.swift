@@ -1,0 +1,1 @@
+// VRRP: the packet codec (Codec/) and the state machine (StateMachine/).
