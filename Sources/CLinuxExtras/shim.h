@@ -6,3 +6,65 @@ extern int setns(int fd, int nstype);
 
 /// Moves the calling thread into the network namespace open at `fd` (CLONE_NEWNET).
 static inline int vigil_enter_net_namespace(int fd) { return setns(fd, 0x40000000); }
+
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <sys/uio.h>
+
+/// What one received datagram carried besides its bytes: where from, where to, on which interface,
+/// and (IPv6, where the kernel strips the header) the hop limit. CMSG_* are macros Swift cannot call.
+struct vigil_datagram_info {
+    int family;
+    uint8_t source[16];
+    uint8_t destination[16];
+    int interface_index;
+    int hop_limit;  // -1 when unknown (IPv4: read the TTL from the header instead)
+};
+
+// The kernel's in_pktinfo and in6_pktinfo, declared here because glibc hides them behind _GNU_SOURCE.
+struct vigil_in_pktinfo { int ifindex; struct in_addr local; struct in_addr destination; };
+struct vigil_in6_pktinfo { struct in6_addr destination; unsigned int ifindex; };
+
+static inline long vigil_receive_datagram(int fd, uint8_t *buffer, size_t length, struct vigil_datagram_info *info) {
+    struct sockaddr_storage from;
+    char control[256];
+    struct iovec vector = { buffer, length };
+    struct msghdr message;
+    memset(&message, 0, sizeof(message));
+    memset(info, 0, sizeof(*info));
+    info->hop_limit = -1;
+    message.msg_name = &from;
+    message.msg_namelen = sizeof(from);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    long received = recvmsg(fd, &message, MSG_DONTWAIT);
+    if (received < 0) return received;
+    info->family = from.ss_family;
+    if (from.ss_family == AF_INET) {
+        memcpy(info->source, &((struct sockaddr_in *)&from)->sin_addr, 4);
+    } else if (from.ss_family == AF_INET6) {
+        memcpy(info->source, &((struct sockaddr_in6 *)&from)->sin6_addr, 16);
+    }
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            struct vigil_in_pktinfo p;
+            memcpy(&p, CMSG_DATA(c), sizeof(p));
+            info->interface_index = p.ifindex;
+            memcpy(info->destination, &p.destination, 4);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            struct vigil_in6_pktinfo p;
+            memcpy(&p, CMSG_DATA(c), sizeof(p));
+            info->interface_index = (int)p.ifindex;
+            memcpy(info->destination, &p.destination, 16);
+        } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+            int hops;
+            memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+            info->hop_limit = hops;
+        }
+    }
+    return received;
+}

@@ -3,7 +3,6 @@ import Glibc
 #endif
 import CLibNL
 import CLibNLRoute
-import CLinuxExtras
 import VigilCore
 
 /// Virtual addresses through rtnetlink (libnl-route), in this or a named network namespace.
@@ -78,31 +77,22 @@ public actor RouteNetlinkAddresses: VirtualAddressManaging {
         return object
     }
 
-    /// Enters the namespace on this thread only for the socket's creation, then returns.
+    /// Creates the socket inside the namespace, if one is named.
     private static func openSocket(namespace: String?) throws(NetlinkError) -> OpaquePointer {
-        var original: Int32 = -1
-        if let namespace {
-            let target = open("/run/netns/\(namespace)", O_RDONLY | O_CLOEXEC)
-            guard target >= 0 else { throw NetlinkError(code: NLE_OBJ_NOTFOUND) }
-            defer { close(target) }
-            original = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC)
-            guard original >= 0, vigil_enter_net_namespace(target) == 0 else {
-                if original >= 0 { close(original) }
-                throw NetlinkError(code: NLE_PERM)
+        let opened: Result<OpaquePointer, NetlinkError>
+        do {
+            opened = try NetworkNamespace.perform(in: namespace) { () -> Result<OpaquePointer, NetlinkError> in
+                guard let socket = nl_socket_alloc() else { return .failure(NetlinkError(code: NLE_NOMEM)) }
+                let status = nl_connect(socket, NETLINK_ROUTE)
+                guard status >= 0 else {
+                    nl_socket_free(socket)
+                    return .failure(NetlinkError(code: status))
+                }
+                return .success(socket)
             }
+        } catch {
+            throw NetlinkError(code: NLE_OBJ_NOTFOUND)
         }
-        defer {
-            if original >= 0 {
-                _ = vigil_enter_net_namespace(original)
-                close(original)
-            }
-        }
-        guard let socket = nl_socket_alloc() else { throw NetlinkError(code: NLE_NOMEM) }
-        let status = nl_connect(socket, NETLINK_ROUTE)
-        guard status >= 0 else {
-            nl_socket_free(socket)
-            throw NetlinkError(code: status)
-        }
-        return socket
+        return try opened.get()
     }
 }
