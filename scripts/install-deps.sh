@@ -9,7 +9,8 @@ packages=(
     libsystemd-dev                                   # sd_notify and the watchdog
     keepalived                                       # the reference: its samples and man page, and a VRRP peer
     prometheus                                       # a real Prometheus and promtool for the metrics tests
-    zlib1g-dev                                       # gzip for /metrics (swift-nio-extras links zlib)
+    zlib1g-dev                                       # gzip for /metrics
+    tshark                                           # the independent judge of the packets Vigil sends
 )
 
 missing=()

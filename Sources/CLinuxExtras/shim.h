@@ -68,3 +68,68 @@ static inline long vigil_receive_datagram(int fd, uint8_t *buffer, size_t length
     }
     return received;
 }
+
+#include <net/if.h>
+#include <sys/ioctl.h>
+
+/// The interface's hardware address (SIOCGIFHWADDR on `fd`'s namespace); 0 on success.
+static inline int vigil_interface_mac(int fd, const char *name, uint8_t mac[6]) {
+    struct ifreq request;
+    memset(&request, 0, sizeof(request));
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, SIOCGIFHWADDR, &request) < 0) return -1;
+    memcpy(mac, request.ifr_hwaddr.sa_data, 6);
+    return 0;
+}
+
+/// Sends `buffer` to `destination` from `source` (IPv6, IPV6_PKTINFO), so one socket can speak
+/// for any of the addresses the interface holds.
+static inline long vigil_send_ipv6_from(int fd, const uint8_t *buffer, size_t length, const uint8_t destination[16],
+                                        const uint8_t source[16], int interface_index) {
+    struct sockaddr_in6 to;
+    memset(&to, 0, sizeof(to));
+    to.sin6_family = AF_INET6;
+    memcpy(&to.sin6_addr, destination, 16);
+    to.sin6_scope_id = (uint32_t)interface_index;
+    char control[CMSG_SPACE(sizeof(struct vigil_in6_pktinfo))];
+    memset(control, 0, sizeof(control));
+    struct iovec vector = { (void *)buffer, length };
+    struct msghdr message;
+    memset(&message, 0, sizeof(message));
+    message.msg_name = &to;
+    message.msg_namelen = sizeof(to);
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof(control);
+    struct cmsghdr *c = CMSG_FIRSTHDR(&message);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(struct vigil_in6_pktinfo));
+    struct vigil_in6_pktinfo info;
+    memcpy(&info.destination, source, 16);
+    info.ifindex = (unsigned int)interface_index;
+    memcpy(CMSG_DATA(c), &info, sizeof(info));
+    return sendmsg(fd, &message, 0);
+}
+
+#include <netpacket/packet.h>
+#include <net/ethernet.h>
+#include <arpa/inet.h>
+
+/// An AF_PACKET socket for whole ARP frames.
+static inline int vigil_arp_packet_socket(void) {
+    return socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETHERTYPE_ARP));
+}
+
+/// Sends a whole Ethernet frame (ARP) out of `interface_index`, to the broadcast address.
+static inline long vigil_send_arp_frame(int fd, int interface_index, const uint8_t *frame, size_t length) {
+    struct sockaddr_ll link;
+    memset(&link, 0, sizeof(link));
+    link.sll_family = AF_PACKET;
+    link.sll_protocol = htons(ETHERTYPE_ARP);
+    link.sll_ifindex = interface_index;
+    link.sll_halen = 6;
+    memset(link.sll_addr, 0xff, 6);
+    return sendto(fd, frame, length, 0, (struct sockaddr *)&link, sizeof(link));
+}

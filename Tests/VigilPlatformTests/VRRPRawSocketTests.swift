@@ -4,7 +4,7 @@ import VigilCore
 @testable import VigilPlatform
 
 /// Two hosts of our own, h1 and h2, joined by a veth pair (eth0 on each), documentation addresses.
-private final class TwoHostLab {
+final class TwoHostLab {
     let prefix = "vigil-raw-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
     var h1: String { prefix + "-h1" }
     var h2: String { prefix + "-h2" }
@@ -35,10 +35,10 @@ private final class TwoHostLab {
     }
 }
 
-private struct LabFailure: Error, CustomStringConvertible { let description: String }
+struct LabFailure: Error, CustomStringConvertible { let description: String }
 
 @discardableResult
-private func shell(_ command: String) throws -> String {
+func shell(_ command: String) throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/sh")
     process.arguments = ["-c", command]

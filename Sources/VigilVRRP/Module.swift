@@ -1,1 +1,0 @@
-// VRRP: the packet codec (Codec/) and the state machine (StateMachine/).
