@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "VigilRuntime",
             dependencies: [
-                "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP",
+                "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilVRRP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -29,7 +29,8 @@ echo "== running vigild on the tutorial configuration (metrics on 127.0.0.1, con
 work=$(mktemp -d)
 port=${VIGIL_DEMO_PORT:-17390}
 cp contrib/examples/lvs-dr-tutorial.conf "$work/vigil.conf"
-"$vigild" -f "$work/vigil.conf" --listen "127.0.0.1:$port" --control-socket "$work/vigild.sock" 2>"$work/vigild.log" &
+# --check: no VRRP here, so nothing touches this machine's interfaces (the lab demo is issue 7).
+"$vigild" --check -f "$work/vigil.conf" --listen "127.0.0.1:$port" --control-socket "$work/vigild.sock" 2>"$work/vigild.log" &
 pid=$!
 cleanup() {
     kill -TERM "$pid" 2>/dev/null || true

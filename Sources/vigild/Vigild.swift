@@ -35,6 +35,12 @@ struct Vigild: AsyncParsableCommand {
     @Option(name: .customLong("control-socket"), help: ArgumentHelp("The owner-only unix socket for vigilctl (replaces vigil_control_socket; \"\" disables it).", valueName: "path"))
     var controlSocket: String?
 
+    @Flag(name: [.customShort("P"), .customLong("vrrp")], help: "Run only VRRP (as keepalived -P); health checks are not run.")
+    var vrrpOnly = false
+
+    @Flag(name: [.customShort("C"), .customLong("check")], help: "Run only the health checkers (as keepalived -C): no VRRP, no interface or address is touched.")
+    var checkOnly = false
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -51,6 +57,7 @@ struct Vigild: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
+        if vrrpOnly && checkOnly { throw ValidationError("--vrrp and --check exclude each other") }
         for text in listen {
             if case .failure(let error) = ListenAddress.parse(text) { throw ValidationError("--listen: \(error)") }
         }
@@ -80,7 +87,8 @@ struct Vigild: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in VigilLogHandler(label: label, level: level) }
         let logger = Logger(label: "vigild")
         let listeners = listen.compactMap { try? ListenAddress.parse($0).get() }
-        let options = DaemonOptions(configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket)
+        let options = DaemonOptions(
+            configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly)
         let configId = configId
         do {
             let daemon = try VigilDaemon(

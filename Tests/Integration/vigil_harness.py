@@ -337,7 +337,9 @@ class Vigild:
         return False
 
     def argv(self):
-        argv = [binary("vigild"), "-f", self.conf_path]
+        # --check (keepalived's -C): these configs name eth0 in the test's own namespace, so VRRP
+        # must not run here; the VRRP lab runs vigild inside namespaces of its own.
+        argv = [binary("vigild"), "--check", "-f", self.conf_path]
         for addr in self.listen if self.pass_listen else ():
             argv += ["--listen", addr]
         if self.sock_path:

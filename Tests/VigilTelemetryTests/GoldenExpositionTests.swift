@@ -27,6 +27,24 @@ struct GoldenExpositionTests {
         for value in [0.0004, 0.003, 0.2] { registry.histogram(HTTPMetrics.scrapeRenderSeconds).observe(value) }
         registry.gauge(ScrapeMetrics.collectorDuration, CollectorLabels(collector: "process")).set(0.00025)
         registry.counter(ScrapeMetrics.collectorFailuresTotal, CollectorLabels(collector: "process")).increment(by: 0)
+        let instance = VRRPInstanceLabels(vrrpInstance: "VI_1")
+        for state in ["init", "backup", "master", "fault", "stopped"] {
+            registry.gauge(VRRPMetrics.state, VRRPStateLabels(vrrpInstance: "VI_1", interface: "eth0", vrid: 51, state: state))
+                .set(state == "master")
+        }
+        registry.gauge(VRRPMetrics.configuredPriority, instance).set(100)
+        registry.gauge(VRRPMetrics.effectivePriority, instance).set(90)
+        registry.counter(VRRPMetrics.transitionsTotal, VRRPTransitionLabels(vrrpInstance: "VI_1", from: "backup", to: "master", reason: "master_down_timer")).increment()
+        registry.gauge(VRRPMetrics.lastTransitionTimestamp, instance).set(1_700_000_002)
+        registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: "VI_1", vip: "192.0.2.100/24", interface: "eth0")).set(1)
+        registry.gauge(VRRPMetrics.masterHeard, VRRPMasterHeardLabels(vrrpInstance: "VI_2", master: "192.0.2.1")).set(1)
+        registry.counter(VRRPMetrics.advertsSentTotal, instance).increment(by: 3600)
+        registry.counter(VRRPMetrics.advertsReceivedTotal, instance).increment(by: 12)
+        registry.counter(VRRPMetrics.priorityZeroSentTotal, instance).increment(by: 0)
+        registry.counter(VRRPMetrics.priorityZeroReceivedTotal, instance).increment()
+        registry.counter(VRRPMetrics.packetsDroppedTotal, VRRPDropLabels(vrrpInstance: "VI_1", reason: "auth_mismatch")).increment(by: 4)
+        registry.counter(VRRPMetrics.gratuitousARPsSentTotal, instance).increment(by: 10)
+        registry.counter(VRRPMetrics.neighborAdvertisementsSentTotal, instance).increment(by: 0)
         return registry
     }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CLinuxExtras
 import VigilCore
 
 /// The socket options VRRP needs (RFC 5798 §5.1.1, §5.1.2, §7.1) and keepalived uses on the wire.

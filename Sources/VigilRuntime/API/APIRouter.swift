@@ -16,6 +16,8 @@ public final class APIRouter: HTTPRequestHandler {
     let logger: Logger
     /// Runs CPU-bound rendering away from the engines' executors.
     let offload: @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
+    /// The VRRP engine's live view, when one runs.
+    let vrrp: VRRPEngine?
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
@@ -24,8 +26,9 @@ public final class APIRouter: HTTPRequestHandler {
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
+        vrrp: VRRPEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
     ) {
+        self.vrrp = vrrp
         self.exposition = exposition
         self.config = config
         self.progress = progress
@@ -134,7 +137,7 @@ public final class APIRouter: HTTPRequestHandler {
                         engine: engine.engine, healthy: engine.healthy, silenceSeconds: engine.silence?.secondsValue,
                         deadlineSeconds: engine.deadline.secondsValue, problem: engine.problem)
                 }),
-            vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration),
+            vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
             virtualServers: ConfiguredStatus.virtualServers(loaded.configuration))
         do {
             return .json(200, try StatusJSON.encode(document))

@@ -8,11 +8,14 @@ public struct DaemonOptions: Sendable {
     public var listenOverride: [ListenAddress]
     /// Replaces the config's `vigil_control_socket` when set; an empty string disables the socket.
     public var controlSocketOverride: String?
+    /// False with `--check` (keepalived's -C): no VRRP, so no interface or address is touched.
+    public var runsVRRP: Bool
 
-    public init(configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil) {
+    public init(configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil, runsVRRP: Bool = true) {
         self.configPath = configPath
         self.listenOverride = listenOverride
         self.controlSocketOverride = controlSocketOverride
+        self.runsVRRP = runsVRRP
     }
 
     /// The listeners to open: metrics on TCP, control on the unix socket.

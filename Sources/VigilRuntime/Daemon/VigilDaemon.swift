@@ -28,6 +28,9 @@ public final class VigilDaemon: Service {
     let progress: ProgressBoard
     let router: APIRouter
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
+    let vrrp: VRRPEngine?
+    static let vrrpHeartbeat = Duration.milliseconds(250)
+    static let vrrpDeadline = Duration.seconds(2)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
@@ -51,15 +54,27 @@ public final class VigilDaemon: Service {
         ).set(1)
         registry.gauge(DaemonMetrics.startTime).set(startedAt)
         config = ConfigStore(initial: loaded, loader: loader, registry: registry, logger: logger)
-        progress = ProgressBoard(
-            engines: [EngineDeadline(engine: "runtime", deadline: Self.runtimeDeadline)], registry: registry)
+        let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
+        var engines = [EngineDeadline(engine: "runtime", deadline: Self.runtimeDeadline)]
+        if !plans.isEmpty { engines.append(EngineDeadline(engine: VRRPEngine.engineName, deadline: Self.vrrpDeadline)) }
+        progress = ProgressBoard(engines: engines, registry: registry)
+        if plans.isEmpty {
+            vrrp = nil
+        } else {
+            do {
+                vrrp = VRRPEngine(
+                    plans: plans, addresses: try RouteNetlinkAddresses(), registry: registry, progress: progress, logger: logger)
+            } catch {
+                throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
+            }
+        }
         initialListeners = options.listeners(for: loaded.configuration)
         let exposition = MetricsExposition(registry: registry, collectors: [ProcessCollector()])
         router = APIRouter(
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, offload: Self.renderOffLoop)
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -69,6 +84,18 @@ public final class VigilDaemon: Service {
                 "vrrp_instances": "\(loaded.configuration.vrrp.vrrpInstances.count)",
                 "virtual_servers": "\(loaded.configuration.lvs.virtualServers.count)",
             ])
+    }
+
+    /// The instances that can run here; the others are logged once and left out.
+    static func vrrpPlans(_ configuration: Configuration, logger: Logger) -> [VRRPInstancePlan] {
+        configuration.vrrp.vrrpInstances.compactMap { instance in
+            switch VRRPInstancePlan.make(instance, globalInterface: "") {
+            case .success(let plan): return plan
+            case .failure(let problem):
+                logger.error("vrrp_instance not started", metadata: ["vrrp_instance": "\(instance.name)", "reason": "\(problem)"])
+                return nil
+            }
+        }
     }
 
     /// Rendering is CPU-bound; NIO's blocking pool keeps it off the cooperative threads engines use.
@@ -85,13 +112,23 @@ public final class VigilDaemon: Service {
         }
         router.setListeners(server.boundAddresses.map { Self.url($0.address) })
         logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
+        await vrrp?.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
+            if let vrrp = self.vrrp {
+                group.addTask {
+                    while !Task.isCancelled {
+                        await vrrp.heartbeat()
+                        try? await Task.sleep(for: Self.vrrpHeartbeat)
+                    }
+                }
+            }
             try? await gracefulShutdown()
             group.cancelAll()
         }
         logger.info("stopping")
+        await vrrp?.shutdown()
         await server.shutdown()
     }
 

@@ -4,17 +4,18 @@ import VigilTelemetry
 
 /// The /status view of what the configuration declares; live fields stay nil until an engine fills them.
 enum ConfiguredStatus {
-    static func vrrpInstances(_ configuration: Configuration) -> [VRRPInstanceStatus] {
+    static func vrrpInstances(_ configuration: Configuration, live: [String: VRRPLiveStatus] = [:]) -> [VRRPInstanceStatus] {
         configuration.vrrp.vrrpInstances.map { instance in
-            VRRPInstanceStatus(
+            let running = live[instance.name]
+            return VRRPInstanceStatus(
                 name: instance.name, interface: instance.interface?.value,
                 virtualRouterId: instance.virtualRouterId?.value, version: instance.version.value.rawValue,
                 initialState: instance.state.value.rawValue, configuredPriority: instance.priority.value,
-                effectivePriority: nil, state: nil,
+                effectivePriority: running?.effectivePriority, state: running?.state,
                 virtualIpaddresses: instance.virtualIpaddress.map { vip in
                     vip.dev.map { "\(vip.address) dev \($0)" } ?? "\(vip.address)"
                 },
-                masterHeard: nil, lastTransitionAt: nil)
+                masterHeard: running?.masterHeard, lastTransitionAt: running?.lastTransitionAt.map(WallClock.rfc3339))
         }
     }
 

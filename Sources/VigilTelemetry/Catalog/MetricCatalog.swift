@@ -5,7 +5,7 @@
 /// clashing definition is found before it can ever reach a running daemon.
 public enum MetricCatalog {
     public static let all: [MetricDescriptor] =
-        DaemonMetrics.all + ConfigMetrics.all + ProcessMetrics.all + HTTPMetrics.all + ScrapeMetrics.all
+        DaemonMetrics.all + ConfigMetrics.all + ProcessMetrics.all + HTTPMetrics.all + ScrapeMetrics.all + VRRPMetrics.all
 }
 
 /// Why a catalog was refused: every broken rule, one line each.

@@ -1,0 +1,323 @@
+import Logging
+import VigilCore
+import VigilPlatform
+import VigilTelemetry
+import VigilVRRP
+
+/// What /status shows of a running instance.
+public struct VRRPLiveStatus: Sendable {
+    public let state: String
+    public let effectivePriority: Int
+    public let masterHeard: String?
+    public let lastTransitionAt: Double?
+}
+
+/// The VRRP engine: one actor owning every instance's state machine, its timers and its sockets.
+///
+/// Datagrams arrive from each socket's own receive thread; the actor decodes, validates and
+/// drops bad ones before the state machine sees anything, so a flood of invalid packets costs
+/// counters, never an advert. Every action of the state machine is carried out in order here.
+public actor VRRPEngine {
+    struct Running {
+        var machine: VRRPStateMachine
+        let plan: VRRPInstancePlan
+        let socket: VRRPRawSocket
+        var timers: [VRRPTimer: Task<Void, Never>] = [:]
+        var lastTransitionAt: Double?
+        var masterHeardLabel: String?
+    }
+
+    private var instances: [String: Running] = [:]
+    private let addresses: any VirtualAddressManaging
+    private var announcers: [String: AddressAnnouncer] = [:]
+    private let registry: MetricRegistry
+    private let progress: ProgressBoard
+    private let logger: Logger
+    private let origin = ContinuousClock.now
+    private var receivers: [Task<Void, Never>] = []
+    /// The last netlink change queued; each new one waits for it, so adds and removes keep their order.
+    private var addressQueue: Task<Void, Never>?
+
+    public static let engineName = "vrrp"
+
+    init(plans: [VRRPInstancePlan], addresses: any VirtualAddressManaging, registry: MetricRegistry, progress: ProgressBoard, logger: Logger) {
+        self.addresses = addresses
+        self.registry = registry
+        self.progress = progress
+        self.logger = logger
+        var sockets: [String: VRRPRawSocket] = [:]
+        for plan in plans {
+            let key = "\(plan.interface)/\(plan.family)"
+            do {
+                let socket = try sockets[key] ?? VRRPRawSocket(family: plan.family, interface: plan.interface, source: plan.family == .ipv6 ? plan.source : nil)
+                sockets[key] = socket
+                instances[plan.name] = Running(machine: VRRPStateMachine(config: plan.machine), plan: plan, socket: socket)
+                Self.publishConfigured(plan, registry: registry)
+            } catch {
+                logger.error("vrrp_instance cannot run", metadata: ["vrrp_instance": "\(plan.name)", "error": "\(error)"])
+            }
+            if announcers[plan.interface] == nil, let announcer = try? AddressAnnouncer(interface: plan.interface) {
+                announcers[plan.interface] = announcer
+            }
+        }
+    }
+
+    private var now: Duration { ContinuousClock.now - origin }
+
+    /// Starts receiving and every instance's state machine; returns at once.
+    func start() {
+        var sockets: [ObjectIdentifier: VRRPRawSocket] = [:]
+        for running in instances.values { sockets[ObjectIdentifier(running.socket)] = running.socket }
+        for socket in sockets.values {
+            receivers.append(Task { [weak self] in
+                for await datagram in socket.datagrams {
+                    await self?.receive(datagram, on: socket)
+                }
+            })
+        }
+        // A backup must not hold the addresses; a previous run killed with -9 may have left them.
+        for name in instances.keys.sorted() {
+            if let plan = instances[name]?.plan { changeAddresses(of: plan, add: false) }
+        }
+        for name in instances.keys.sorted() { handle(.startup, for: name) }
+        progress.beat(Self.engineName)
+    }
+
+    /// Proves the actor runs: called from a periodic task, answered on the actor.
+    func heartbeat() { progress.beat(Self.engineName) }
+
+    /// SIGTERM: masters advertise priority 0 and release their addresses, then everything stops.
+    func shutdown() async {
+        for name in instances.keys.sorted() { handle(.shutdown, for: name) }
+        for (name, running) in instances {
+            for timer in running.timers.values { timer.cancel() }
+            instances[name]?.timers = [:]
+            running.socket.close()
+        }
+        for receiver in receivers { receiver.cancel() }
+        await releaseAddressesStillHeld()
+    }
+
+    /// What /status shows, by instance name.
+    func snapshot() -> [String: VRRPLiveStatus] {
+        instances.mapValues { running in
+            VRRPLiveStatus(
+                state: running.machine.state.name.rawValue.uppercased(), effectivePriority: Int(running.machine.effectivePriority),
+                masterHeard: running.masterHeardLabel, lastTransitionAt: running.lastTransitionAt)
+        }
+    }
+
+    // MARK: Input
+
+    private func receive(_ datagram: ReceivedDatagram, on socket: VRRPRawSocket) {
+        let decoded: Result<ReceivedAdvertisement, VRRPDropReason>
+        switch socket.family {
+        case .ipv4:
+            decoded = VRRPPacketDecoder.decode(ipv4Packet: datagram.bytes)
+        case .ipv6:
+            decoded = VRRPPacketDecoder.decode(
+                vrrpPayload: datagram.bytes, source: datagram.source, destination: datagram.destination ?? datagram.source,
+                hopLimit: UInt8(clamping: datagram.hopLimit ?? 0))
+        }
+        let received: ReceivedAdvertisement
+        switch decoded {
+        case .failure(let reason):
+            return countDrop(reason, instance: "")
+        case .success(let value):
+            received = value
+        }
+        let advert = received.advertisement
+        guard let name = instances.first(where: {
+            $0.value.socket === socket && $0.value.plan.machine.virtualRouterId == advert.virtualRouterId
+        })?.key, let running = instances[name] else {
+            return countDrop(.unknownVirtualRouterId, instance: "")
+        }
+        if let reason = running.plan.validator.validate(advert) { return countDrop(reason, instance: name) }
+        let labels = VRRPInstanceLabels(vrrpInstance: name)
+        registry.counter(VRRPMetrics.advertsReceivedTotal, labels).increment()
+        if advert.priority == 0 { registry.counter(VRRPMetrics.priorityZeroReceivedTotal, labels).increment() }
+        let interval: Duration =
+            advert.version == .v2 ? .seconds(Int64(advert.maxAdvertInterval)) : .milliseconds(Int64(advert.maxAdvertInterval) * 10)
+        handle(
+            .advertisementReceived(VRRPHeardAdvertisement(priority: advert.priority, senderAddress: received.source, maxAdvertisementInterval: interval)),
+            for: name)
+    }
+
+    private func countDrop(_ reason: VRRPDropReason, instance: String) {
+        registry.counter(VRRPMetrics.packetsDroppedTotal, VRRPDropLabels(vrrpInstance: instance, reason: reason.rawValue)).increment()
+    }
+
+    private func timerFired(_ timer: VRRPTimer, for name: String) {
+        instances[name]?.timers[timer] = nil
+        handle(.timerFired(timer), for: name)
+        progress.beat(Self.engineName)
+    }
+
+    // MARK: The state machine and its actions
+
+    private func handle(_ event: VRRPEvent, for name: String) {
+        guard var running = instances[name] else { return }
+        let actions = running.machine.handle(event, now: now)
+        // Stored before acting: actions set timers on the stored copy.
+        instances[name] = running
+        for action in actions { perform(action, for: name) }
+        updateMasterHeard(name)
+    }
+
+    private func perform(_ action: VRRPAction, for name: String) {
+        guard let running = instances[name] else { return }
+        let plan = running.plan
+        let labels = VRRPInstanceLabels(vrrpInstance: name)
+        switch action {
+        case .sendAdvertisement(let priority):
+            let advert = VRRPAdvertisement(
+                version: plan.version, virtualRouterId: plan.machine.virtualRouterId, priority: priority,
+                maxAdvertInterval: plan.advertIntervalField, addresses: plan.advertisedAddresses,
+                authentication: plan.authentication, family: plan.family)
+            for destination in plan.destinations {
+                do {
+                    try running.socket.send(advert.encode(source: plan.source, destination: destination), to: destination)
+                    registry.counter(VRRPMetrics.advertsSentTotal, labels).increment()
+                    if priority == 0 { registry.counter(VRRPMetrics.priorityZeroSentTotal, labels).increment() }
+                } catch {
+                    logger.warning("cannot send an advert", metadata: ["vrrp_instance": "\(name)", "error": "\(error)"])
+                }
+            }
+        case .setTimer(let timer, let after):
+            instances[name]?.timers[timer]?.cancel()
+            instances[name]?.timers[timer] = Task { [weak self] in
+                guard (try? await Task.sleep(for: after)) != nil else { return }
+                await self?.timerFired(timer, for: name)
+            }
+        case .cancelTimer(let timer):
+            instances[name]?.timers[timer]?.cancel()
+            instances[name]?.timers[timer] = nil
+        case .addVirtualAddresses:
+            changeAddresses(of: plan, add: true)
+        case .removeVirtualAddresses:
+            changeAddresses(of: plan, add: false)
+        case .sendGratuitousARPBurst(let cause):
+            announce(plan, again: cause == .becameMaster)
+        case .priorityChanged(_, let to):
+            registry.gauge(VRRPMetrics.effectivePriority, labels).set(Int(to))
+        case .transition(let transition):
+            record(transition, for: plan)
+        }
+    }
+
+    private func record(_ transition: VRRPTransition, for plan: VRRPInstancePlan) {
+        let at = WallClock.now()
+        instances[plan.name]?.lastTransitionAt = at
+        for state in VRRPStateName.allCases {
+            registry.gauge(
+                VRRPMetrics.state,
+                VRRPStateLabels(vrrpInstance: plan.name, interface: plan.interface, vrid: Int(plan.machine.virtualRouterId), state: state.rawValue)
+            ).set(state == transition.to)
+        }
+        registry.counter(
+            VRRPMetrics.transitionsTotal,
+            VRRPTransitionLabels(vrrpInstance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue)
+        ).increment()
+        registry.gauge(VRRPMetrics.lastTransitionTimestamp, VRRPInstanceLabels(vrrpInstance: plan.name)).set(at)
+        logger.notice(
+            "vrrp transition",
+            metadata: [
+                "vrrp_instance": "\(plan.name)", "from": "\(transition.from.rawValue)", "to": "\(transition.to.rawValue)",
+                "reason": "\(transition.reason.rawValue)",
+            ])
+    }
+
+    private func updateMasterHeard(_ name: String) {
+        guard let running = instances[name] else { return }
+        var heard: String?
+        if case .backup(let backup) = running.machine.state, let master = backup.masterHeard { heard = "\(master.address)" }
+        guard heard != running.masterHeardLabel else { return }
+        if let old = running.masterHeardLabel {
+            registry.remove(VRRPMetrics.masterHeard, VRRPMasterHeardLabels(vrrpInstance: name, master: old))
+        }
+        if let heard { registry.gauge(VRRPMetrics.masterHeard, VRRPMasterHeardLabels(vrrpInstance: name, master: heard)).set(1) }
+        instances[name]?.masterHeardLabel = heard
+    }
+
+    // MARK: Addresses
+
+    /// Address changes go through netlink in order, off the actor, so a slow kernel never delays adverts.
+    private func changeAddresses(of plan: VRRPInstancePlan, add: Bool) {
+        let addresses = addresses
+        let registry = registry
+        let logger = logger
+        let previous = addressQueue
+        addressQueue = Task {
+            await previous?.value
+            for address in plan.virtualAddresses {
+                do {
+                    if add { try await addresses.add(address) } else { try await addresses.remove(address) }
+                    registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: plan.name, vip: "\(address.prefix)", interface: address.interface)).set(add)
+                } catch {
+                    logger.error(
+                        add ? "cannot add a virtual address" : "cannot remove a virtual address",
+                        metadata: ["vrrp_instance": "\(plan.name)", "vip": "\(address)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    private func releaseAddressesStillHeld() async {
+        await addressQueue?.value
+        for running in instances.values {
+            for address in running.plan.virtualAddresses { try? await addresses.remove(address) }
+        }
+    }
+
+    private func announce(_ plan: VRRPInstancePlan, again: Bool) {
+        guard let announcer = announcers[plan.interface] else { return }
+        let registry = registry
+        let labels = VRRPInstanceLabels(vrrpInstance: plan.name)
+        let burst: @Sendable () -> Void = {
+            for _ in 0..<max(plan.garpRepeat, 1) {
+                for address in plan.virtualAddresses {
+                    switch address.prefix.address {
+                    case .v4(let v4):
+                        if (try? announcer.announce(v4)) != nil { registry.counter(VRRPMetrics.gratuitousARPsSentTotal, labels).increment() }
+                    case .v6(let v6):
+                        if (try? announcer.announce(v6)) != nil {
+                            registry.counter(VRRPMetrics.neighborAdvertisementsSentTotal, labels).increment()
+                        }
+                    }
+                }
+            }
+        }
+        let delay = plan.garpDelay
+        Task { [weak self] in
+            // The addresses are added by then: netlink requests were queued before this task.
+            try? await Task.sleep(for: .milliseconds(5))
+            burst()
+            guard again, delay > .zero, (try? await Task.sleep(for: delay)) != nil else { return }
+            if await self?.isMaster(plan.name) == true { burst() }
+        }
+    }
+
+    private func isMaster(_ name: String) -> Bool {
+        if case .master = instances[name]?.machine.state { return true }
+        return false
+    }
+
+    private static func publishConfigured(_ plan: VRRPInstancePlan, registry: MetricRegistry) {
+        let labels = VRRPInstanceLabels(vrrpInstance: plan.name)
+        registry.gauge(VRRPMetrics.configuredPriority, labels).set(Int(plan.machine.priority))
+        registry.gauge(VRRPMetrics.effectivePriority, labels).set(Int(plan.machine.priority))
+        for counter in [VRRPMetrics.advertsSentTotal, VRRPMetrics.advertsReceivedTotal, VRRPMetrics.priorityZeroSentTotal,
+                        VRRPMetrics.priorityZeroReceivedTotal] {
+            registry.counter(counter, labels).increment(by: 0)
+        }
+        for state in VRRPStateName.allCases {
+            registry.gauge(
+                VRRPMetrics.state,
+                VRRPStateLabels(vrrpInstance: plan.name, interface: plan.interface, vrid: Int(plan.machine.virtualRouterId), state: state.rawValue)
+            ).set(state == .initialize)
+        }
+        for address in plan.virtualAddresses {
+            registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: plan.name, vip: "\(address.prefix)", interface: address.interface)).set(0)
+        }
+    }
+}

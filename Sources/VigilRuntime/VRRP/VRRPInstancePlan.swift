@@ -1,0 +1,118 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import VigilConfig
+import VigilCore
+import VigilPlatform
+import VigilVRRP
+
+/// What the VRRP engine needs of one vrrp_instance, resolved from the configuration and the host.
+struct VRRPInstancePlan: Sendable {
+    let name: String
+    let interface: String
+    let family: AddressFamily
+    let version: VRRPProtocolVersion
+    let machine: VRRPInstanceConfig
+    let virtualAddresses: [VirtualAddress]
+    let authentication: VRRPAdvertisement.Authentication
+    /// Where adverts go: the group, or each unicast peer.
+    let destinations: [IPAddress]
+    let source: IPAddress
+    let skipsAddressCheck: Bool
+    let garpRepeat: Int
+    let garpDelay: Duration
+
+    /// The advert's interval field: whole seconds for v2, centiseconds for v3.
+    var advertIntervalField: UInt16 {
+        let (seconds, attoseconds) = machine.advertisementInterval.components
+        let centiseconds = seconds * 100 + attoseconds / 10_000_000_000_000_000
+        return version == .v2 ? UInt16(clamping: seconds) : UInt16(clamping: centiseconds)
+    }
+
+    var advertisedAddresses: [IPAddress] { virtualAddresses.map(\.prefix.address) }
+
+    var validator: VRRPAdvertisementValidator {
+        VRRPAdvertisementValidator(
+            version: version, virtualRouterId: machine.virtualRouterId, authentication: authentication,
+            advertisementInterval: advertIntervalField, addresses: advertisedAddresses, checksAddressList: !skipsAddressCheck)
+    }
+
+    /// Builds the plan, or says in one line why the instance cannot run.
+    static func make(_ instance: VRRPInstance, globalInterface: String) -> Result<VRRPInstancePlan, RuntimeProblem> {
+        guard let interface = instance.interface?.value else {
+            return .failure(RuntimeProblem("vrrp_instance \(instance.name) has no interface"))
+        }
+        guard let vrid = instance.virtualRouterId?.value, let vridByte = UInt8(exactly: vrid) else {
+            return .failure(RuntimeProblem("vrrp_instance \(instance.name) has no virtual_router_id"))
+        }
+        let family = instance.family
+        let version: VRRPProtocolVersion = family == .ipv6 || instance.version.value == .v3 ? .v3 : .v2
+        let source: IPAddress
+        if let configured = instance.unicastSrcIp?.value ?? instance.mcastSrcIp?.value {
+            source = configured
+        } else if let found = InterfaceAddresses.primary(of: interface, family: family) {
+            source = found
+        } else {
+            return .failure(RuntimeProblem("vrrp_instance \(instance.name): interface \(interface) has no \(family == .ipv4 ? "IPv4" : "IPv6 link-local") address"))
+        }
+        let authentication: VRRPAdvertisement.Authentication =
+            version == .v2 && instance.authentication?.authType.value == .pass
+            ? .password(instance.authentication?.authPass.value ?? "") : .none
+        let addresses = instance.virtualIpaddress.map { spec in
+            VirtualAddress(
+                prefix: spec.address, interface: spec.dev ?? interface, label: spec.label, scope: spec.scope?.value)
+        }
+        let peers = instance.unicastPeer.map(\.address)
+        let group: IPAddress = family == .ipv4 ? .v4(VRRPWire.ipv4Group) : .v6(VRRPWire.ipv6Group)
+        let interval = Duration.microseconds(instance.advertInt.value.microseconds)
+        // keepalived honours nopreempt and preempt_delay only with state BACKUP.
+        let backup = instance.state.value == .backup
+        let machine = VRRPInstanceConfig(
+            name: instance.name, virtualRouterId: vridByte, priority: UInt8(clamping: instance.priority.value),
+            advertisementInterval: interval, preempt: backup ? instance.preempt.value : true,
+            preemptDelay: backup ? .microseconds(instance.preemptDelay.value.microseconds) : .zero,
+            configuredState: backup ? .backup : .master, learnsMasterAdvertisementInterval: version == .v3,
+            downTimerAdverts: instance.downTimerAdverts.value, primaryAddress: source,
+            strictMode: instance.strictMode.value, lowerPriorityAdvertReaction: !instance.lowerPrioNoAdvert.value,
+            interface: interface, tracksInterface: false)
+        return .success(
+            VRRPInstancePlan(
+                name: instance.name, interface: interface, family: family, version: version, machine: machine,
+                virtualAddresses: addresses, authentication: authentication, destinations: peers.isEmpty ? [group] : peers,
+                source: source, skipsAddressCheck: instance.skipCheckAdvAddr.value,
+                garpRepeat: instance.garpMasterRepeat.value,
+                garpDelay: .microseconds(instance.garpMasterDelay.value.microseconds)))
+    }
+}
+
+/// A reason a part of the configuration cannot run on this host, worded for the log.
+struct RuntimeProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The addresses an interface has, read with getifaddrs in the daemon's namespace.
+enum InterfaceAddresses {
+    /// The first IPv4 address, or the IPv6 link-local one (VRRPv3 over IPv6 speaks from it).
+    static func primary(of interface: String, family: AddressFamily) -> IPAddress? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let name = entry.pointee.ifa_name, String(cString: name) == interface, let address = entry.pointee.ifa_addr else { continue }
+            if family == .ipv4, Int32(address.pointee.sa_family) == AF_INET {
+                let value = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+                return .v4(IPv4Address(rawValue: UInt32(bigEndian: value)))
+            }
+            if family == .ipv6, Int32(address.pointee.sa_family) == AF_INET6 {
+                let bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { pointer in
+                    withUnsafeBytes(of: pointer.pointee.sin6_addr) { Array($0) }
+                }
+                if bytes.count == 16, bytes[0] == 0xfe, bytes[1] & 0xc0 == 0x80, let v6 = IPv6Address(bytes: bytes) { return .v6(v6) }
+            }
+        }
+        return nil
+    }
+}
