@@ -45,6 +45,9 @@ struct GoldenExpositionTests {
         registry.counter(VRRPMetrics.packetsDroppedTotal, VRRPDropLabels(vrrpInstance: "VI_1", reason: "auth_mismatch")).increment(by: 4)
         registry.counter(VRRPMetrics.gratuitousARPsSentTotal, instance).increment(by: 10)
         registry.counter(VRRPMetrics.neighborAdvertisementsSentTotal, instance).increment(by: 0)
+        let notify = VRRPNotifyLabels(vrrpInstance: "VI_1", notify: "notify_master")
+        registry.counter(VRRPNotifyMetrics.runsTotal, notify).increment(by: 2)
+        registry.counter(VRRPNotifyMetrics.failuresTotal, notify).increment(by: 0)
         return registry
     }
 

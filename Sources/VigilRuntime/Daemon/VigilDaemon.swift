@@ -89,7 +89,7 @@ public final class VigilDaemon: Service {
     /// The instances that can run here; the others are logged once and left out.
     static func vrrpPlans(_ configuration: Configuration, logger: Logger) -> [VRRPInstancePlan] {
         configuration.vrrp.vrrpInstances.compactMap { instance in
-            switch VRRPInstancePlan.make(instance, globalInterface: "") {
+            switch VRRPInstancePlan.make(instance, scripts: configuration.global.globalDefs.scripts) {
             case .success(let plan): return plan
             case .failure(let problem):
                 logger.error("vrrp_instance not started", metadata: ["vrrp_instance": "\(instance.name)", "reason": "\(problem)"])

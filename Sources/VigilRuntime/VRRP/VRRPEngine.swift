@@ -37,6 +37,7 @@ public actor VRRPEngine {
     private var receivers: [Task<Void, Never>] = []
     /// The last netlink change queued; each new one waits for it, so adds and removes keep their order.
     private var addressQueue: Task<Void, Never>?
+    private let notifier: NotifyRunner
 
     public static let engineName = "vrrp"
 
@@ -45,6 +46,7 @@ public actor VRRPEngine {
         self.registry = registry
         self.progress = progress
         self.logger = logger
+        notifier = NotifyRunner(registry: registry, logger: logger)
         var sockets: [String: VRRPRawSocket] = [:]
         for plan in plans {
             let key = "\(plan.interface)/\(plan.family)"
@@ -96,6 +98,15 @@ public actor VRRPEngine {
         }
         for receiver in receivers { receiver.cancel() }
         await releaseAddressesStillHeld()
+        // notify_stop gets a moment to start; a script still running then carries on after we exit.
+        let notifier = notifier
+        let drained = Task { await notifier.drain() }
+        let limit = Task {
+            try? await Task.sleep(for: .milliseconds(500))
+            drained.cancel()
+        }
+        await drained.value
+        limit.cancel()
     }
 
     /// What /status shows, by instance name.
@@ -219,6 +230,9 @@ public actor VRRPEngine {
             VRRPTransitionLabels(vrrpInstance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue)
         ).increment()
         registry.gauge(VRRPMetrics.lastTransitionTimestamp, VRRPInstanceLabels(vrrpInstance: plan.name)).set(at)
+        let priority = Int(instances[plan.name]?.machine.effectivePriority ?? plan.machine.priority)
+        let runs = plan.notify.runs(for: transition, priority: priority)
+        notifier.enqueue(runs, instance: plan.name)
         logger.notice(
             "vrrp transition",
             metadata: [

@@ -21,6 +21,7 @@ struct VRRPInstancePlan: Sendable {
     let skipsAddressCheck: Bool
     let garpRepeat: Int
     let garpDelay: Duration
+    let notify: NotifyScripts
 
     /// The advert's interval field: whole seconds for v2, centiseconds for v3.
     var advertIntervalField: UInt16 {
@@ -38,7 +39,7 @@ struct VRRPInstancePlan: Sendable {
     }
 
     /// Builds the plan, or says in one line why the instance cannot run.
-    static func make(_ instance: VRRPInstance, globalInterface: String) -> Result<VRRPInstancePlan, RuntimeProblem> {
+    static func make(_ instance: VRRPInstance, scripts: GlobalScriptSettings) -> Result<VRRPInstancePlan, RuntimeProblem> {
         guard let interface = instance.interface?.value else {
             return .failure(RuntimeProblem("vrrp_instance \(instance.name) has no interface"))
         }
@@ -81,7 +82,8 @@ struct VRRPInstancePlan: Sendable {
                 virtualAddresses: addresses, authentication: authentication, destinations: peers.isEmpty ? [group] : peers,
                 source: source, skipsAddressCheck: instance.skipCheckAdvAddr.value,
                 garpRepeat: instance.garpMasterRepeat.value,
-                garpDelay: .microseconds(instance.garpMasterDelay.value.microseconds)))
+                garpDelay: .microseconds(instance.garpMasterDelay.value.microseconds),
+                notify: NotifyScripts(instance, scripts: scripts)))
     }
 }
 

@@ -157,3 +157,31 @@ public enum VRRPMetrics {
         packetsDroppedTotal.descriptor, gratuitousARPsSentTotal.descriptor, neighborAdvertisementsSentTotal.descriptor,
     ]
 }
+
+/// Labels of a notify script count: the instance and which notify keyword ran.
+public struct VRRPNotifyLabels: MetricLabels {
+    public static let names = ["vrrp_instance", "notify"]
+    public var vrrpInstance: String
+    public var notify: String
+    public var values: [String] { [vrrpInstance, notify] }
+    public init(vrrpInstance: String, notify: String) {
+        self.vrrpInstance = vrrpInstance
+        self.notify = notify
+    }
+}
+
+/// Notify scripts run on VRRP transitions.
+public enum VRRPNotifyMetrics {
+    public static let runsTotal = MetricDefinition<VRRPNotifyLabels>.counter(
+        "vigil_vrrp_notify_runs_total",
+        help: "Notify scripts started for the instance, by keyword (notify_master, notify_backup, notify_fault, notify_stop, notify).",
+        example: #"vigil_vrrp_notify_runs_total{vrrp_instance="VI_1",notify="notify_master"} 2"#)
+
+    public static let failuresTotal = MetricDefinition<VRRPNotifyLabels>.counter(
+        "vigil_vrrp_notify_failures_total",
+        help: "Notify scripts that could not start, exited non-zero or were killed at their timeout.",
+        example: #"vigil_vrrp_notify_failures_total{vrrp_instance="VI_1",notify="notify_master"} 0"#)
+
+    /// Every family of this domain, for the catalog.
+    public static let all: [MetricDescriptor] = [runsTotal.descriptor, failuresTotal.descriptor]
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Synchronization
+import Logging
+import VigilConfig
+import VigilTelemetry
+import VigilVRRP
+
+/// The notify scripts of one vrrp_instance, and what keepalived passes them.
+struct NotifyScripts: Sendable {
+    /// One script to start: its keyword, argv, and the user to run it as.
+    struct Run: Sendable {
+        let keyword: String
+        let arguments: [String]
+        let user: String?
+        let group: String?
+    }
+
+    let instance: String
+    let master, backup, fault, stop, any: ScriptInvocation?
+    let defaultUser: String?
+    let defaultGroup: String?
+
+    init(_ instance: VRRPInstance, scripts: GlobalScriptSettings) {
+        self.instance = instance.name
+        master = instance.notifyMaster
+        backup = instance.notifyBackup
+        fault = instance.notifyFault
+        stop = instance.notifyStop
+        any = instance.notify
+        defaultUser = scripts.scriptUser?.user.value
+        defaultGroup = scripts.scriptUser?.group?.value
+    }
+
+    /// The scripts for a transition, in keepalived's order: the state's own script, then `notify`
+    /// with `INSTANCE NAME STATE PRIORITY`.
+    func runs(for transition: VRRPTransition, priority: Int) -> [Run] {
+        let (specific, keyword, word): (ScriptInvocation?, String, String?) =
+            switch transition.to {
+            case .master: (master, "notify_master", "MASTER")
+            case .backup: (backup, "notify_backup", "BACKUP")
+            case .fault: (fault, "notify_fault", "FAULT")
+            case .stopped: (stop, "notify_stop", "STOP")
+            case .initialize: (nil, "", nil)
+            }
+        var runs: [Run] = []
+        if let specific { runs.append(run(specific, keyword: keyword, extra: [])) }
+        if let any, let word { runs.append(run(any, keyword: "notify", extra: ["INSTANCE", instance, word, String(priority)])) }
+        return runs
+    }
+
+    private func run(_ script: ScriptInvocation, keyword: String, extra: [String]) -> Run {
+        Run(
+            keyword: keyword, arguments: script.command.value + extra, user: script.user?.value ?? defaultUser,
+            group: script.group?.value ?? defaultGroup)
+    }
+}
+
+/// Runs notify scripts one after another in transition order, each under a time limit, off the
+/// VRRP engine: the engine hands a run over and never waits for it.
+final class NotifyRunner: Sendable {
+    static let defaultTimeout = Duration.seconds(10)
+    let timeout: Duration
+
+    /// The last run queued; synchronous to take, so transitions queue in the order they happened.
+    private let queue = Mutex<Task<Void, Never>?>(nil)
+    private let registry: MetricRegistry
+    private let logger: Logger
+
+    init(registry: MetricRegistry, logger: Logger, timeout: Duration = NotifyRunner.defaultTimeout) {
+        self.timeout = timeout
+        self.registry = registry
+        self.logger = logger
+    }
+
+    /// Queues the runs behind earlier ones.
+    func enqueue(_ runs: [NotifyScripts.Run], instance: String) {
+        guard !runs.isEmpty else { return }
+        let registry = registry
+        let logger = logger
+        let timeout = timeout
+        queue.withLock { queue in
+            let previous = queue
+            queue = Task {
+                await previous?.value
+                for run in runs {
+                    let labels = VRRPNotifyLabels(vrrpInstance: instance, notify: run.keyword)
+                    registry.counter(VRRPNotifyMetrics.runsTotal, labels).increment()
+                    guard let failure = await Self.execute(run, timeout: timeout) else { continue }
+                    registry.counter(VRRPNotifyMetrics.failuresTotal, labels).increment()
+                    logger.warning(
+                        "notify script failed",
+                        metadata: [
+                            "vrrp_instance": "\(instance)", "notify": "\(run.keyword)",
+                            "script": "\(run.arguments.joined(separator: " "))", "reason": "\(failure)",
+                        ])
+                }
+            }
+        }
+    }
+
+    /// Waits until every queued script has finished (shutdown waits for notify_stop).
+    func drain() async { await queue.withLock { $0 }?.value }
+
+    /// nil on success, else why it failed.
+    private static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
+        guard let program = run.arguments.first else { return "empty command" }
+        let process = Process()
+        var arguments = run.arguments
+        // As root, drop to the script user the way keepalived does (script_user, or the block's user).
+        if geteuid() == 0, let user = run.user, user != "root" {
+            var prefix = ["--reuid=\(user)", "--init-groups"]
+            prefix.append(run.group.map { "--regid=\($0)" } ?? "--regid=\(user)")
+            arguments = prefix + ["--"] + arguments
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        } else {
+            process.executableURL = URL(fileURLWithPath: program)
+            arguments.removeFirst()
+        }
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return "cannot start: \(error.localizedDescription)"
+        }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.terminate()
+                try? await Task.sleep(for: .milliseconds(200))
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                return "killed after \(timeout)"
+            }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return process.terminationStatus == 0 ? nil : "exit status \(process.terminationStatus)"
+    }
+}
