@@ -133,3 +133,48 @@ static inline long vigil_send_arp_frame(int fd, int interface_index, const uint8
     memset(link.sll_addr, 0xff, 6);
     return sendto(fd, frame, length, 0, (struct sockaddr *)&link, sizeof(link));
 }
+
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+/// A NETLINK_ROUTE socket subscribed to link changes (RTMGRP_LINK); -1 on failure.
+static inline int vigil_link_monitor_socket(void) {
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+    if (fd < 0) return -1;
+    struct sockaddr_nl local;
+    memset(&local, 0, sizeof(local));
+    local.nl_family = AF_NETLINK;
+    local.nl_groups = RTMGRP_LINK;
+    if (bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) { close(fd); return -1; }
+    return fd;
+}
+
+/// Walks a buffer of netlink messages and reports each link's index and whether it is up and running.
+/// Returns the number of entries written to `indexes`/`up` (at most `capacity`).
+static inline int vigil_parse_link_messages(const uint8_t *buffer, long length, int *indexes, int *up, int capacity) {
+    int count = 0;
+    const struct nlmsghdr *message = (const struct nlmsghdr *)buffer;
+    int remaining = (int)length;
+    for (; NLMSG_OK(message, remaining) && count < capacity; message = NLMSG_NEXT(message, remaining)) {
+        if (message->nlmsg_type != RTM_NEWLINK && message->nlmsg_type != RTM_DELLINK) continue;
+        if (message->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg))) continue;
+        const struct ifinfomsg *info = (const struct ifinfomsg *)NLMSG_DATA(message);
+        indexes[count] = info->ifi_index;
+        up[count] = message->nlmsg_type == RTM_NEWLINK && (info->ifi_flags & IFF_UP) && (info->ifi_flags & IFF_RUNNING);
+        count++;
+    }
+    return count;
+}
+
+/// IFF_UP and IFF_RUNNING of `name` now (SIOCGIFFLAGS); -1 when the interface does not exist.
+static inline int vigil_interface_is_running(const char *name) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof(request));
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    int result = ioctl(fd, SIOCGIFFLAGS, &request) < 0 ? -1 : ((request.ifr_flags & IFF_UP) && (request.ifr_flags & IFF_RUNNING));
+    close(fd);
+    return result;
+}

@@ -9,6 +9,7 @@ import VigilConfig
 import VigilHTTP
 import VigilPlatform
 import VigilTelemetry
+import VigilVRRP
 
 /// Why the daemon could not start, worded for the operator.
 public struct DaemonStartupError: Error, CustomStringConvertible {
@@ -62,8 +63,12 @@ public final class VigilDaemon: Service {
             vrrp = nil
         } else {
             do {
+                let groups = loaded.configuration.vrrp.vrrpSyncGroups.map { group in
+                    VRRPSyncGroupCoordinator(name: group.name, members: group.group.map(\.value))
+                }
                 vrrp = VRRPEngine(
-                    plans: plans, addresses: try RouteNetlinkAddresses(), registry: registry, progress: progress, logger: logger)
+                    plans: plans, syncGroups: groups, addresses: try RouteNetlinkAddresses(), registry: registry,
+                    progress: progress, logger: logger)
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import VigilCore
 import VigilPlatform
@@ -38,10 +41,15 @@ public actor VRRPEngine {
     /// The last netlink change queued; each new one waits for it, so adds and removes keep their order.
     private var addressQueue: Task<Void, Never>?
     private let notifier: NotifyRunner
+    private let syncGroups: [VRRPSyncGroupCoordinator]
 
     public static let engineName = "vrrp"
 
-    init(plans: [VRRPInstancePlan], addresses: any VirtualAddressManaging, registry: MetricRegistry, progress: ProgressBoard, logger: Logger) {
+    init(
+        plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], addresses: any VirtualAddressManaging,
+        registry: MetricRegistry, progress: ProgressBoard, logger: Logger
+    ) {
+        self.syncGroups = syncGroups
         self.addresses = addresses
         self.registry = registry
         self.progress = progress
@@ -77,12 +85,46 @@ public actor VRRPEngine {
                 }
             })
         }
+        startLinkMonitor()
+        // Links already down count before the first election.
+        for name in instances.keys.sorted() {
+            guard let plan = instances[name]?.plan else { continue }
+            for interface in plan.watchedInterfaces.sorted() where LinkMonitor.isRunning(interface) != true {
+                logger.warning("tracked interface is down", metadata: ["vrrp_instance": "\(name)", "interface": "\(interface)"])
+                handle(.interfaceDown(interface), for: name)
+            }
+        }
         // A backup must not hold the addresses; a previous run killed with -9 may have left them.
         for name in instances.keys.sorted() {
             if let plan = instances[name]?.plan { changeAddresses(of: plan, add: false) }
         }
         for name in instances.keys.sorted() { handle(.startup, for: name) }
         progress.beat(Self.engineName)
+    }
+
+    private func startLinkMonitor() {
+        guard instances.values.contains(where: { !$0.plan.watchedInterfaces.isEmpty }) else { return }
+        do {
+            let monitor = try LinkMonitor()
+            receivers.append(Task { [weak self] in
+                for await change in monitor.changes {
+                    var buffer = [CChar](repeating: 0, count: 64)
+                    guard if_indextoname(UInt32(bitPattern: change.interfaceIndex), &buffer) != nil else { continue }
+                    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    await self?.linkChanged(name, isUp: change.isUp)
+                }
+                monitor.close()
+            })
+        } catch {
+            logger.error("cannot watch links; track_interface will not react", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func linkChanged(_ interface: String, isUp: Bool) {
+        for name in instances.keys.sorted() where instances[name]?.plan.watchedInterfaces.contains(interface) == true {
+            logger.notice(isUp ? "tracked interface is up" : "tracked interface is down", metadata: ["vrrp_instance": "\(name)", "interface": "\(interface)"])
+            handle(isUp ? .interfaceUp(interface) : .interfaceDown(interface), for: name)
+        }
     }
 
     /// Proves the actor runs: called from a periodic task, answered on the actor.
@@ -166,13 +208,23 @@ public actor VRRPEngine {
 
     // MARK: The state machine and its actions
 
-    private func handle(_ event: VRRPEvent, for name: String) {
+    private func handle(_ event: VRRPEvent, for name: String, depth: Int = 0) {
         guard var running = instances[name] else { return }
         let actions = running.machine.handle(event, now: now)
         // Stored before acting: actions set timers on the stored copy.
         instances[name] = running
         for action in actions { perform(action, for: name) }
         updateMasterHeard(name)
+        // Sync group members follow; their own moves carry reason sync_group and are not passed on.
+        guard depth < 4 else { return }
+        var transition: VRRPTransition?
+        for case .transition(let made) in actions { transition = made }
+        for group in syncGroups where group.members.contains(name) {
+            let machines = group.members.compactMap { instances[$0]?.machine }
+            for directive in group.directives(after: transition, of: name, machines: machines) {
+                handle(directive.event, for: directive.instance, depth: depth + 1)
+            }
+        }
     }
 
     private func perform(_ action: VRRPAction, for name: String) {

@@ -32,6 +32,13 @@ struct VRRPInstancePlan: Sendable {
 
     var advertisedAddresses: [IPAddress] { virtualAddresses.map(\.prefix.address) }
 
+    /// Every interface whose link state matters to this instance.
+    var watchedInterfaces: Set<String> {
+        var names = Set(machine.trackedInterfaces.map(\.name))
+        if machine.tracksInterface { names.insert(interface) }
+        return names
+    }
+
     var validator: VRRPAdvertisementValidator {
         VRRPAdvertisementValidator(
             version: version, virtualRouterId: machine.virtualRouterId, authentication: authentication,
@@ -75,7 +82,8 @@ struct VRRPInstancePlan: Sendable {
             configuredState: backup ? .backup : .master, learnsMasterAdvertisementInterval: version == .v3,
             downTimerAdverts: instance.downTimerAdverts.value, primaryAddress: source,
             strictMode: instance.strictMode.value, lowerPriorityAdvertReaction: !instance.lowerPrioNoAdvert.value,
-            interface: interface, tracksInterface: false)
+            interface: interface, tracksInterface: !instance.dontTrackPrimary.value,
+            trackedInterfaces: instance.trackInterface.map { VRRPTrack(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse) })
         return .success(
             VRRPInstancePlan(
                 name: instance.name, interface: interface, family: family, version: version, machine: machine,
