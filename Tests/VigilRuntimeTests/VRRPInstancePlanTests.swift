@@ -11,7 +11,7 @@ struct VRRPInstancePlanTests {
         let result = ConfigLoader.load(text: text)
         #expect(!result.hasErrors, "\(result.diagnostics.errors)")
         let instance = try #require(result.configuration.vrrp.vrrpInstances.first)
-        return try VRRPInstancePlan.make(instance, scripts: result.configuration.global.globalDefs.scripts).get()
+        return try VRRPInstancePlan.make(instance, scripts: result.configuration.global.globalDefs.scripts, tracking: result.configuration.tracking).get()
     }
 
     @Test("v2 with PASS: password on the wire, whole-second interval, adverts to the group")
@@ -99,7 +99,7 @@ struct VRRPInstancePlanTests {
             }
             """)
         let instance = try #require(result.configuration.vrrp.vrrpInstances.first)
-        guard case .failure(let problem) = VRRPInstancePlan.make(instance, scripts: result.configuration.global.globalDefs.scripts) else {
+        guard case .failure(let problem) = VRRPInstancePlan.make(instance, scripts: result.configuration.global.globalDefs.scripts, tracking: result.configuration.tracking) else {
             Issue.record("a plan without a source address")
             return
         }

@@ -67,7 +67,9 @@ public final class VigilDaemon: Service {
                     VRRPSyncGroupCoordinator(name: group.name, members: group.group.map(\.value))
                 }
                 vrrp = VRRPEngine(
-                    plans: plans, syncGroups: groups, addresses: try RouteNetlinkAddresses(), registry: registry,
+                    plans: plans, syncGroups: groups,
+                    trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
+                    addresses: try RouteNetlinkAddresses(), registry: registry,
                     progress: progress, logger: logger)
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
@@ -94,7 +96,7 @@ public final class VigilDaemon: Service {
     /// The instances that can run here; the others are logged once and left out.
     static func vrrpPlans(_ configuration: Configuration, logger: Logger) -> [VRRPInstancePlan] {
         configuration.vrrp.vrrpInstances.compactMap { instance in
-            switch VRRPInstancePlan.make(instance, scripts: configuration.global.globalDefs.scripts) {
+            switch VRRPInstancePlan.make(instance, scripts: configuration.global.globalDefs.scripts, tracking: configuration.tracking) {
             case .success(let plan): return plan
             case .failure(let problem):
                 logger.error("vrrp_instance not started", metadata: ["vrrp_instance": "\(instance.name)", "reason": "\(problem)"])

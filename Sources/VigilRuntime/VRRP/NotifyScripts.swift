@@ -102,7 +102,7 @@ final class NotifyRunner: Sendable {
     func drain() async { await queue.withLock { $0 }?.value }
 
     /// nil on success, else why it failed.
-    private static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
+    static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
         guard let program = run.arguments.first else { return "empty command" }
         let process = Process()
         var arguments = run.arguments

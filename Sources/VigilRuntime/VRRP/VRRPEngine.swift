@@ -42,14 +42,16 @@ public actor VRRPEngine {
     private var addressQueue: Task<Void, Never>?
     private let notifier: NotifyRunner
     private let syncGroups: [VRRPSyncGroupCoordinator]
+    private let trackScripts: TrackScriptRunner?
 
     public static let engineName = "vrrp"
 
     init(
-        plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], addresses: any VirtualAddressManaging,
-        registry: MetricRegistry, progress: ProgressBoard, logger: Logger
+        plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], trackScripts: TrackScriptRunner? = nil,
+        addresses: any VirtualAddressManaging, registry: MetricRegistry, progress: ProgressBoard, logger: Logger
     ) {
         self.syncGroups = syncGroups
+        self.trackScripts = trackScripts
         self.addresses = addresses
         self.registry = registry
         self.progress = progress
@@ -86,6 +88,12 @@ public actor VRRPEngine {
             })
         }
         startLinkMonitor()
+        if let trackScripts, !trackScripts.scripts.isEmpty {
+            receivers.append(Task { [weak self] in
+                let engine = self
+                await trackScripts.run { name, isUp in await engine?.trackScriptChanged(name, isUp: isUp) }
+            })
+        }
         // Links already down count before the first election.
         for name in instances.keys.sorted() {
             guard let plan = instances[name]?.plan else { continue }
@@ -117,6 +125,12 @@ public actor VRRPEngine {
             })
         } catch {
             logger.error("cannot watch links; track_interface will not react", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func trackScriptChanged(_ script: String, isUp: Bool) {
+        for name in instances.keys.sorted() where instances[name]?.plan.machine.trackedScripts.contains(where: { $0.name == script }) == true {
+            handle(.trackScriptResult(name: script, isUp: isUp), for: name)
         }
     }
 

@@ -46,7 +46,9 @@ struct VRRPInstancePlan: Sendable {
     }
 
     /// Builds the plan, or says in one line why the instance cannot run.
-    static func make(_ instance: VRRPInstance, scripts: GlobalScriptSettings) -> Result<VRRPInstancePlan, RuntimeProblem> {
+    static func make(
+        _ instance: VRRPInstance, scripts: GlobalScriptSettings, tracking: TrackingSection
+    ) -> Result<VRRPInstancePlan, RuntimeProblem> {
         guard let interface = instance.interface?.value else {
             return .failure(RuntimeProblem("vrrp_instance \(instance.name) has no interface"))
         }
@@ -83,7 +85,14 @@ struct VRRPInstancePlan: Sendable {
             downTimerAdverts: instance.downTimerAdverts.value, primaryAddress: source,
             strictMode: instance.strictMode.value, lowerPriorityAdvertReaction: !instance.lowerPrioNoAdvert.value,
             interface: interface, tracksInterface: !instance.dontTrackPrimary.value,
-            trackedInterfaces: instance.trackInterface.map { VRRPTrack(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse) })
+            trackedInterfaces: instance.trackInterface.map { VRRPTrack(name: $0.name, weight: $0.weight ?? 0, reverse: $0.reverse) },
+            // A track_script without its own weight takes the vrrp_script's.
+            trackedScripts: instance.trackScript.map { track in
+                let script = tracking.script(named: track.name)
+                return VRRPTrack(
+                    name: track.name, weight: track.weight ?? script?.weight.value ?? 0,
+                    reverse: track.reverse != (script?.reverse.value ?? false))
+            })
         return .success(
             VRRPInstancePlan(
                 name: instance.name, interface: interface, family: family, version: version, machine: machine,
