@@ -35,6 +35,12 @@ final class TrackScriptRunner: Sendable {
         self.logger = logger
     }
 
+    /// A runner for scripts given directly (tests, and later reloads that keep running scripts).
+    init(scripts: [Script], logger: Logger) {
+        self.scripts = scripts
+        self.logger = logger
+    }
+
     /// Runs every script until cancelled, calling `report` with each status change.
     func run(report: @escaping @Sendable (String, Bool) async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
