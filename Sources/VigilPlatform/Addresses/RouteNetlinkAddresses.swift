@@ -70,6 +70,9 @@ public actor RouteNetlinkAddresses: VirtualAddressManaging {
         if status >= 0 { rtnl_addr_set_prefixlen(object, Int32(address.prefix.length)) }
         if status >= 0, let label = address.label { status = rtnl_addr_set_label(object, label) }
         if let scope = address.scope { rtnl_addr_set_scope(object, Int32(scope)) }
+        // A VIP moves between routers: duplicate address detection would keep it tentative (and
+        // unusable) for a second or more after every takeover, so IPv6 VIPs skip it, as keepalived's do.
+        if family == AF_INET6 { rtnl_addr_set_flags(object, UInt32(IFA_F_NODAD)) }
         guard status >= 0 else {
             rtnl_addr_put(object)
             throw NetlinkError(code: status)

@@ -18,6 +18,8 @@ enum RawSocketOptions {
             try setInt(fd, Int32(IPPROTO_IP), IP_TOS, 0xc0, "IP_TOS")
             try setInt(fd, Int32(IPPROTO_IP), IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP")
             try setInt(fd, Int32(IPPROTO_IP), IP_PKTINFO, 1, "IP_PKTINFO")
+            // DF clear, as keepalived sends them: an advert is tiny and must never be dropped for PMTU.
+            try setInt(fd, Int32(IPPROTO_IP), IP_MTU_DISCOVER, Int32(IP_PMTUDISC_DONT), "IP_MTU_DISCOVER")
             var request = ip_mreqn()
             request.imr_multiaddr.s_addr = IPv4Address(224, 0, 0, 18).rawValue.bigEndian
             request.imr_ifindex = index

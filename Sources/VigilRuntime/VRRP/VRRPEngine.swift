@@ -189,7 +189,7 @@ public actor VRRPEngine {
         let received: ReceivedAdvertisement
         switch decoded {
         case .failure(let reason):
-            return countDrop(reason, instance: "")
+            return countDrop(reason, instance: instanceName(claimedBy: datagram, on: socket) ?? "")
         case .success(let value):
             received = value
         }
@@ -208,6 +208,20 @@ public actor VRRPEngine {
         handle(
             .advertisementReceived(VRRPHeardAdvertisement(priority: advert.priority, senderAddress: received.source, maxAdvertisementInterval: interval)),
             for: name)
+    }
+
+    /// The instance a rejected packet was meant for, from the VRID byte it claims (only for the
+    /// label of the drop counter: nothing else is trusted from a packet that failed decoding).
+    private func instanceName(claimedBy datagram: ReceivedDatagram, on socket: VRRPRawSocket) -> String? {
+        let bytes = datagram.bytes
+        var offset = 0
+        if socket.family == .ipv4 {
+            guard let first = bytes.first else { return nil }
+            offset = Int(first & 0x0F) * 4
+        }
+        guard bytes.count > offset + 1 else { return nil }
+        let vrid = bytes[offset + 1]
+        return instances.first { $0.value.socket === socket && $0.value.plan.machine.virtualRouterId == vrid }?.key
     }
 
     private func countDrop(_ reason: VRRPDropReason, instance: String) {

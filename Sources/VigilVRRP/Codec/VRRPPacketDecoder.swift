@@ -45,7 +45,12 @@ public enum VRRPPacketDecoder {
         let addressLength = VRRPWire.addressLength(family)
         let authenticationLength = version == .v2 ? VRRPWire.v2AuthenticationDataLength : 0
         let expectedLength = VRRPWire.fixedHeaderLength + count * addressLength + authenticationLength
-        guard payload.count == expectedLength else { return .failure(.addressCount) }
+        // A payload cut inside a field was truncated on the way; one off by whole addresses (or
+        // longer than announced) carries a count that does not match its list.
+        guard payload.count == expectedLength else {
+            let shortfall = expectedLength - payload.count
+            return .failure(shortfall > 0 && shortfall % addressLength != 0 ? .truncated : .addressCount)
+        }
 
         var sum: UInt64 = 0
         if version == .v3 {

@@ -1,0 +1,121 @@
+"""VRRP in a lab of network namespaces: two vigild on a bridge (and keepalived-only baselines that
+validate the lab itself). Needs root; see vrrp_lab.py for the layout.
+
+Timers (v2, advert_int 1, h1 priority 100, h2 priority 50):
+Master_Down(100) = 3.61 s, Master_Down(50) = 3.80 s, Skew_Time(50) = 0.80 s.
+"""
+
+import vrrp_lab as lab
+from vrrp_lab import require_baseline, require_lab
+
+VV = ("vigild", "vigild")
+KK = ("keepalived", "keepalived")
+
+
+# -- vigild pair -------------------------------------------------------------------------------
+
+def test_vigild_pair_elects_and_fails_over_on_kill9():
+    require_lab()
+    return lab.scenario_elect_and_kill9(VV, version=2, advert_int=1)
+test_vigild_pair_elects_and_fails_over_on_kill9.timeout = 30
+
+
+def test_vigild_pair_sigterm_handover_and_preempt():
+    require_lab()
+    return lab.scenario_sigterm_and_preempt(VV, version=2, advert_int=1)
+test_vigild_pair_sigterm_handover_and_preempt.timeout = 30
+
+
+def test_vigild_pair_nopreempt():
+    require_lab()
+    return lab.scenario_nopreempt(VV, version=3, advert_int=0.1)
+test_vigild_pair_nopreempt.timeout = 20
+
+
+def test_vigild_pair_ipv6_vip_v3():
+    require_lab()
+    return lab.scenario_elect_and_kill9(VV, version=3, advert_int=0.1, family=6, stable=1.0)
+test_vigild_pair_ipv6_vip_v3.timeout = 20
+
+
+def test_vigild_master_ignores_malformed_adverts():
+    require_lab()
+    return lab.scenario_malformed(VV)
+test_vigild_master_ignores_malformed_adverts.timeout = 30
+
+
+def test_tshark_judges_vigild_packets():
+    require_lab()
+    return lab.scenario_tshark_judge(VV)
+test_tshark_judges_vigild_packets.timeout = 30
+
+
+def test_tshark_judges_vigild_packets_v3_ipv4():
+    require_lab()
+    return lab.scenario_tshark_judge(VV, version=3, advert_int=0.1)
+test_tshark_judges_vigild_packets_v3_ipv4.timeout = 20
+
+
+def test_tshark_judges_vigild_packets_v3_ipv6():
+    require_lab()
+    return lab.scenario_tshark_judge(VV, version=3, advert_int=0.1, family=6)
+test_tshark_judges_vigild_packets_v3_ipv6.timeout = 20
+
+
+# -- keepalived-only baselines: they validate the lab and the expectations against the reference.
+# The fast one always runs; the rest take ~45 s and run with VIGIL_LAB_BASELINE=1.
+
+def test_keepalived_pair_v3_fast_failover():
+    require_lab()
+    return lab.scenario_elect_and_kill9(KK, version=3, advert_int=0.1)
+test_keepalived_pair_v3_fast_failover.timeout = 20
+
+
+def test_keepalived_pair_kill9_v2():
+    require_lab()
+    require_baseline()
+    return lab.scenario_elect_and_kill9(KK, version=2, advert_int=1)
+test_keepalived_pair_kill9_v2.timeout = 30
+
+
+def test_keepalived_pair_sigterm_and_preempt_v2():
+    require_lab()
+    require_baseline()
+    return lab.scenario_sigterm_and_preempt(KK, version=2, advert_int=1)
+test_keepalived_pair_sigterm_and_preempt_v2.timeout = 30
+
+
+def test_keepalived_pair_nopreempt():
+    require_lab()
+    require_baseline()
+    return lab.scenario_nopreempt(KK)
+test_keepalived_pair_nopreempt.timeout = 20
+
+
+def test_keepalived_pair_ipv6_vip_v3():
+    require_lab()
+    require_baseline()
+    return lab.scenario_elect_and_kill9(KK, version=3, advert_int=0.1, family=6, stable=1.0)
+test_keepalived_pair_ipv6_vip_v3.timeout = 20
+
+
+def test_keepalived_pair_malformed_adverts():
+    """Expected to FAIL: keepalived's quirk 1 (invalid adverts stop the master's own adverts)."""
+    require_lab()
+    require_baseline()
+    return lab.scenario_malformed(KK)
+test_keepalived_pair_malformed_adverts.timeout = 30
+
+
+def test_keepalived_pair_tshark_judge():
+    require_lab()
+    require_baseline()
+    return lab.scenario_tshark_judge(KK)
+test_keepalived_pair_tshark_judge.timeout = 30
+
+
+def test_keepalived_pair_tshark_judge_v3_ipv6():
+    require_lab()
+    require_baseline()
+    return lab.scenario_tshark_judge(KK, version=3, advert_int=0.1, family=6)
+test_keepalived_pair_tshark_judge_v3_ipv6.timeout = 20
