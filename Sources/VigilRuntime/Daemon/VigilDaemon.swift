@@ -69,6 +69,7 @@ public final class VigilDaemon: Service {
                 vrrp = VRRPEngine(
                     plans: plans, syncGroups: groups,
                     trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
+                    trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
                     addresses: try RouteNetlinkAddresses(), registry: registry,
                     progress: progress, logger: logger)
             } catch {

@@ -43,13 +43,16 @@ public actor VRRPEngine {
     private let notifier: NotifyRunner
     private let syncGroups: [VRRPSyncGroupCoordinator]
     private let trackScripts: TrackScriptRunner?
+    private let trackFiles: TrackFileWatcher?
 
     public static let engineName = "vrrp"
 
     init(
         plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], trackScripts: TrackScriptRunner? = nil,
-        addresses: any VirtualAddressManaging, registry: MetricRegistry, progress: ProgressBoard, logger: Logger
+        trackFiles: TrackFileWatcher? = nil, addresses: any VirtualAddressManaging, registry: MetricRegistry,
+        progress: ProgressBoard, logger: Logger
     ) {
+        self.trackFiles = trackFiles
         self.syncGroups = syncGroups
         self.trackScripts = trackScripts
         self.addresses = addresses
@@ -88,6 +91,12 @@ public actor VRRPEngine {
             })
         }
         startLinkMonitor()
+        if let trackFiles, !trackFiles.files.isEmpty {
+            receivers.append(Task { [weak self] in
+                let engine = self
+                await trackFiles.run { name, value in await engine?.trackFileChanged(name, value: value) }
+            })
+        }
         if let trackScripts, !trackScripts.scripts.isEmpty {
             receivers.append(Task { [weak self] in
                 let engine = self
@@ -131,6 +140,12 @@ public actor VRRPEngine {
     private func trackScriptChanged(_ script: String, isUp: Bool) {
         for name in instances.keys.sorted() where instances[name]?.plan.machine.trackedScripts.contains(where: { $0.name == script }) == true {
             handle(.trackScriptResult(name: script, isUp: isUp), for: name)
+        }
+    }
+
+    private func trackFileChanged(_ file: String, value: Int) {
+        for name in instances.keys.sorted() where instances[name]?.plan.machine.trackedFiles.contains(where: { $0.name == file }) == true {
+            handle(.trackFileValue(name: file, value: value), for: name)
         }
     }
 

@@ -92,6 +92,12 @@ struct VRRPInstancePlan: Sendable {
                 return VRRPTrack(
                     name: track.name, weight: track.weight ?? script?.weight.value ?? 0,
                     reverse: track.reverse != (script?.reverse.value ?? false))
+            },
+            trackedFiles: instance.trackFile.map { track in
+                let file = tracking.trackFile(named: track.name)
+                return VRRPTrack(
+                    name: track.name, weight: track.weight ?? file?.weight.value ?? 1,
+                    reverse: track.reverse != (file?.reverse.value ?? false))
             })
         return .success(
             VRRPInstancePlan(
