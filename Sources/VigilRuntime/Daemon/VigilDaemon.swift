@@ -97,6 +97,15 @@ public final class VigilDaemon: Service {
     /// The instances that can run here; the others are logged once and left out.
     static func vrrpPlans(_ configuration: Configuration, logger: Logger) -> [VRRPInstancePlan] {
         configuration.vrrp.vrrpInstances.compactMap { instance in
+            // Read and checked by the configuration, not yet carried out: say so once, at start.
+            var ignored: [String] = []
+            if instance.useVmac != nil { ignored.append("use_vmac (the VIPs go on the interface itself)") }
+            if !instance.trackProcess.isEmpty { ignored.append("track_process") }
+            if instance.garpMasterRefresh.value.microseconds > 0 { ignored.append("garp_master_refresh") }
+            if !ignored.isEmpty {
+                logger.warning(
+                    "vrrp_instance settings not applied yet", metadata: ["vrrp_instance": "\(instance.name)", "settings": "\(ignored.joined(separator: ", "))"])
+            }
             switch VRRPInstancePlan.make(instance, scripts: configuration.global.globalDefs.scripts, tracking: configuration.tracking) {
             case .success(let plan): return plan
             case .failure(let problem):
