@@ -6,8 +6,9 @@ import VigilCore
 
 /// The receive loop of a `VRRPRawSocket`: poll, drain with recvmsg, hand datagrams on.
 enum RawSocketReceiver {
-    /// Polls in short slices so a closed socket's thread ends within 100 ms.
-    static let pollMilliseconds: Int32 = 100
+    /// Polls in one-second slices: a closed socket's thread ends within a second (the daemon does not
+    /// wait for it), and an idle daemon wakes up rarely.
+    static let pollMilliseconds: Int32 = 1000
 
     static func run(_ state: RawSocketState, family: AddressFamily, into sink: AsyncStream<ReceivedDatagram>.Continuation) {
         defer { sink.finish() }

@@ -19,7 +19,7 @@ public struct DaemonStartupError: Error, CustomStringConvertible {
 /// The running daemon: configuration, metrics, the HTTP listeners and the engines' loops.
 public final class VigilDaemon: Service {
     /// How often the runtime engine proves progress, and how long it may stay silent.
-    static let runtimeBeat = Duration.milliseconds(250)
+    static let runtimeBeat = Duration.seconds(1)
     static let runtimeDeadline = Duration.seconds(3)
 
     let options: DaemonOptions
@@ -30,8 +30,9 @@ public final class VigilDaemon: Service {
     let router: APIRouter
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
-    static let vrrpHeartbeat = Duration.milliseconds(250)
-    static let vrrpDeadline = Duration.seconds(2)
+    /// Once a second is enough to prove the actor answers; an idle daemon should rarely wake up.
+    static let vrrpHeartbeat = Duration.seconds(1)
+    static let vrrpDeadline = Duration.seconds(3)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
