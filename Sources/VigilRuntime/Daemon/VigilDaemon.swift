@@ -102,7 +102,6 @@ public final class VigilDaemon: Service {
             var ignored: [String] = []
             if instance.useVmac != nil { ignored.append("use_vmac (the VIPs go on the interface itself)") }
             if !instance.trackProcess.isEmpty { ignored.append("track_process") }
-            if instance.garpMasterRefresh.value.microseconds > 0 { ignored.append("garp_master_refresh") }
             if !ignored.isEmpty {
                 logger.warning(
                     "vrrp_instance settings not applied yet", metadata: ["vrrp_instance": "\(instance.name)", "settings": "\(ignored.joined(separator: ", "))"])

@@ -28,6 +28,8 @@ public actor VRRPEngine {
         var timers: [VRRPTimer: Task<Void, Never>] = [:]
         var lastTransitionAt: Double?
         var masterHeardLabel: String?
+        /// Announcement bursts and refreshes in progress; they belong to one stay as master.
+        var announcing: Task<Void, Never>?
     }
 
     private var instances: [String: Running] = [:]
@@ -303,7 +305,8 @@ public actor VRRPEngine {
         case .removeVirtualAddresses:
             changeAddresses(of: plan, add: false)
         case .sendGratuitousARPBurst(let cause):
-            announce(plan, again: cause == .becameMaster)
+            let becameMaster = cause == .becameMaster
+            announce(plan, becameMaster ? plan.garpOnMaster : plan.garpOnLowerPriority, becameMaster: becameMaster)
         case .priorityChanged(_, let to):
             registry.gauge(VRRPMetrics.effectivePriority, labels).set(Int(to))
         case .transition(let transition):
@@ -313,6 +316,10 @@ public actor VRRPEngine {
 
     private func record(_ transition: VRRPTransition, for plan: VRRPInstancePlan) {
         let at = WallClock.now()
+        if transition.to != .master {
+            instances[plan.name]?.announcing?.cancel()
+            instances[plan.name]?.announcing = nil
+        }
         instances[plan.name]?.lastTransitionAt = at
         for state in VRRPStateName.allCases {
             registry.gauge(
@@ -378,12 +385,14 @@ public actor VRRPEngine {
         }
     }
 
-    private func announce(_ plan: VRRPInstancePlan, again: Bool) {
+    /// Sends the bursts of `schedule` after the queued address changes are done, then refreshes
+    /// while this instance stays master; the task is replaced or cancelled on the next transition.
+    private func announce(_ plan: VRRPInstancePlan, _ schedule: AnnouncementSchedule, becameMaster: Bool) {
         guard let announcer = announcers[plan.interface] else { return }
         let registry = registry
         let labels = VRRPInstanceLabels(vrrpInstance: plan.name)
-        let burst: @Sendable () -> Void = {
-            for _ in 0..<max(plan.garpRepeat, 1) {
+        let burst: @Sendable (Int) -> Void = { count in
+            for _ in 0..<max(count, 1) {
                 for address in plan.virtualAddresses {
                     switch address.prefix.address {
                     case .v4(let v4):
@@ -396,20 +405,28 @@ public actor VRRPEngine {
                 }
             }
         }
-        let delay = plan.garpDelay
-        Task { [weak self] in
-            // The addresses are added by then: netlink requests were queued before this task.
-            try? await Task.sleep(for: .milliseconds(5))
-            burst()
-            guard again, delay > .zero, (try? await Task.sleep(for: delay)) != nil else { return }
-            if await self?.isMaster(plan.name) == true { burst() }
+        let pending = addressQueue
+        let task = Task {
+            // Announce an address only once the kernel has it.
+            await pending?.value
+            burst(schedule.repeat)
+            if schedule.secondBurstAfter > .zero {
+                guard (try? await Task.sleep(for: schedule.secondBurstAfter)) != nil else { return }
+                burst(schedule.repeat)
+            }
+            guard schedule.refreshEvery > .zero else { return }
+            while (try? await Task.sleep(for: schedule.refreshEvery)) != nil {
+                burst(schedule.refreshRepeat)
+            }
+        }
+        // The master's schedule (with its refreshes) is the one a new transition cancels; an answer
+        // to a lower-priority advert runs beside it.
+        if becameMaster {
+            instances[plan.name]?.announcing?.cancel()
+            instances[plan.name]?.announcing = task
         }
     }
 
-    private func isMaster(_ name: String) -> Bool {
-        if case .master = instances[name]?.machine.state { return true }
-        return false
-    }
 
     private static func publishConfigured(_ plan: VRRPInstancePlan, registry: MetricRegistry) {
         let labels = VRRPInstanceLabels(vrrpInstance: plan.name)

@@ -19,8 +19,9 @@ struct VRRPInstancePlan: Sendable {
     let destinations: [IPAddress]
     let source: IPAddress
     let skipsAddressCheck: Bool
-    let garpRepeat: Int
-    let garpDelay: Duration
+    /// Gratuitous ARP / NA bursts on becoming master, on a lower-priority advert, and while master.
+    let garpOnMaster: AnnouncementSchedule
+    let garpOnLowerPriority: AnnouncementSchedule
     let notify: NotifyScripts
 
     /// The advert's interval field: whole seconds for v2, centiseconds for v3.
@@ -104,10 +105,27 @@ struct VRRPInstancePlan: Sendable {
                 name: instance.name, interface: interface, family: family, version: version, machine: machine,
                 virtualAddresses: addresses, authentication: authentication, destinations: peers.isEmpty ? [group] : peers,
                 source: source, skipsAddressCheck: instance.skipCheckAdvAddr.value,
-                garpRepeat: instance.garpMasterRepeat.value,
-                garpDelay: .microseconds(instance.garpMasterDelay.value.microseconds),
+                garpOnMaster: AnnouncementSchedule(
+                    repeat: instance.garpMasterRepeat.value, secondBurstAfter: .microseconds(instance.garpMasterDelay.value.microseconds),
+                    refreshEvery: .microseconds(instance.garpMasterRefresh.value.microseconds),
+                    refreshRepeat: instance.garpMasterRefreshRepeat.value),
+                garpOnLowerPriority: AnnouncementSchedule(
+                    repeat: instance.garpLowerPrioRepeat.value,
+                    secondBurstAfter: .microseconds(instance.garpLowerPrioDelay.value.microseconds), refreshEvery: .zero,
+                    refreshRepeat: 0),
                 notify: NotifyScripts(instance, scripts: scripts)))
     }
+}
+
+/// When to announce the virtual addresses: a burst, a second burst later, then periodic refreshes
+/// (keepalived's garp_master_delay/repeat/refresh and garp_lower_prio_delay/repeat).
+struct AnnouncementSchedule: Sendable, Equatable {
+    let `repeat`: Int
+    /// Zero: no second burst.
+    let secondBurstAfter: Duration
+    /// Zero: no refresh.
+    let refreshEvery: Duration
+    let refreshRepeat: Int
 }
 
 /// A reason a part of the configuration cannot run on this host, worded for the log.
