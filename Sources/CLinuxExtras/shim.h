@@ -178,3 +178,11 @@ static inline int vigil_interface_is_running(const char *name) {
     close(fd);
     return result;
 }
+
+#include <sys/eventfd.h>
+
+/// An eventfd a receive thread polls next to its socket, so stopping it needs no timeout.
+static inline int vigil_wake_fd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
+
+/// Wakes whoever polls `fd` (an eventfd).
+static inline void vigil_wake(int fd) { uint64_t one = 1; (void)!write(fd, &one, sizeof(one)); }

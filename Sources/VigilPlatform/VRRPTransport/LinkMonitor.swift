@@ -29,10 +29,10 @@ public final class LinkMonitor: Sendable {
         DispatchQueue(label: "vigil.link-monitor").async { Self.run(state, into: continuation) }
     }
 
-    deinit { state.running.store(false, ordering: .relaxed) }
+    deinit { state.stop() }
 
     /// Stops the monitor; `changes` finishes.
-    public func close() { state.running.store(false, ordering: .relaxed) }
+    public func close() { state.stop() }
 
     /// Whether `interface` is up and running now; nil when it does not exist.
     public static func isRunning(_ interface: String) -> Bool? {
@@ -50,10 +50,7 @@ public final class LinkMonitor: Sendable {
         var indexes = [Int32](repeating: 0, count: 64)
         var up = [Int32](repeating: 0, count: 64)
         while state.running.load(ordering: .relaxed) {
-            var descriptor = pollfd(fd: state.fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, RawSocketReceiver.pollMilliseconds)
-            if ready < 0 && errno != EINTR { return }
-            guard ready > 0 else { continue }
+            guard RawSocketReceiver.waitReadable(state) else { continue }
             while true {
                 let count = buffer.withUnsafeMutableBytes { recv(state.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
                 guard count > 0 else { break }

@@ -6,18 +6,22 @@ import VigilCore
 
 /// The receive loop of a `VRRPRawSocket`: poll, drain with recvmsg, hand datagrams on.
 enum RawSocketReceiver {
-    /// Polls in one-second slices: a closed socket's thread ends within a second (the daemon does not
-    /// wait for it), and an idle daemon wakes up rarely.
-    static let pollMilliseconds: Int32 = 1000
+    /// Sleeps until the socket is readable or the state is stopped (its eventfd is written); true
+    /// when there is something to read. Without an eventfd it falls back to one-second polls.
+    static func waitReadable(_ state: RawSocketState) -> Bool {
+        var descriptors = [
+            pollfd(fd: state.fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: state.wakeFD, events: Int16(POLLIN), revents: 0),
+        ]
+        let ready = poll(&descriptors, state.wakeFD >= 0 ? 2 : 1, state.wakeFD >= 0 ? -1 : 1000)
+        return ready > 0 && descriptors[0].revents & Int16(POLLIN) != 0
+    }
 
     static func run(_ state: RawSocketState, family: AddressFamily, into sink: AsyncStream<ReceivedDatagram>.Continuation) {
         defer { sink.finish() }
         var buffer = [UInt8](repeating: 0, count: 65536)
         while state.running.load(ordering: .relaxed) {
-            var descriptor = pollfd(fd: state.fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, pollMilliseconds)
-            if ready < 0 && errno != EINTR { return }
-            guard ready > 0 else { continue }
+            guard waitReadable(state) else { continue }
             while let datagram = receiveOne(state.fd, family: family, buffer: &buffer) {
                 sink.yield(datagram)
             }

@@ -27,12 +27,28 @@ public struct VRRPSocketError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// The descriptor and the receive loop's switch; the descriptor closes when the last user lets go.
+/// The descriptor and the receive loop's switch; the descriptors close when the last user lets go.
 final class RawSocketState: Sendable {
     let fd: Int32
+    /// An eventfd the receive loop polls beside `fd`, so it sleeps until there is work or a stop.
+    let wakeFD: Int32
     let running = Atomic<Bool>(true)
-    init(fd: Int32) { self.fd = fd }
-    deinit { Glibc.close(fd) }
+
+    init(fd: Int32) {
+        self.fd = fd
+        wakeFD = vigil_wake_fd()
+    }
+
+    /// Ends the receive loop at once.
+    func stop() {
+        running.store(false, ordering: .relaxed)
+        if wakeFD >= 0 { vigil_wake(wakeFD) }
+    }
+
+    deinit {
+        Glibc.close(fd)
+        if wakeFD >= 0 { Glibc.close(wakeFD) }
+    }
 }
 
 /// A raw IP protocol 112 socket on one interface: multicast group joined, TTL/hop limit 255,
@@ -40,7 +56,7 @@ final class RawSocketState: Sendable {
 ///
 /// Receiving runs on a thread of its own (recvmsg after poll), so a flood of packets can never
 /// hold up the engine that sends adverts; the engine reads `datagrams`, which keeps the newest
-/// 1,024 when the engine falls behind. Read it from one long-lived task: cancelling a task that
+/// 1,024 when the engine falls behind. The thread sleeps in poll until a packet or a stop comes. Read it from one long-lived task: cancelling a task that
 /// waits on an AsyncStream ends the stream for good.
 public final class VRRPRawSocket: Sendable {
     public static let protocolNumber: Int32 = 112
@@ -85,7 +101,7 @@ public final class VRRPRawSocket: Sendable {
         }
     }
 
-    deinit { state.running.store(false, ordering: .relaxed) }
+    deinit { state.stop() }
 
     /// Sends one VRRP message to `destination` (the group, or a unicast peer).
     public func send(_ message: [UInt8], to destination: IPAddress) throws {
@@ -119,6 +135,6 @@ public final class VRRPRawSocket: Sendable {
 
     /// Stops the receiving thread; `datagrams` finishes.
     public func close() {
-        state.running.store(false, ordering: .relaxed)
+        state.stop()
     }
 }

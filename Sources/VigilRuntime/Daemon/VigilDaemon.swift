@@ -30,8 +30,6 @@ public final class VigilDaemon: Service {
     let router: APIRouter
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
-    /// Once a second is enough to prove the actor answers; an idle daemon should rarely wake up.
-    static let vrrpHeartbeat = Duration.seconds(1)
     static let vrrpDeadline = Duration.seconds(3)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
@@ -133,14 +131,6 @@ public final class VigilDaemon: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
-            if let vrrp = self.vrrp {
-                group.addTask {
-                    while !Task.isCancelled {
-                        await vrrp.heartbeat()
-                        try? await Task.sleep(for: Self.vrrpHeartbeat)
-                    }
-                }
-            }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -149,10 +139,13 @@ public final class VigilDaemon: Service {
         await server.shutdown()
     }
 
-    /// The runtime engine: proves the executor runs. Later engines (VRRP, checks) beat from their own loops.
+    /// The runtime engine proves the executor runs, and once a second asks the VRRP actor to prove
+    /// it answers (the actor beats itself too, on every timer it handles). One timer for both keeps
+    /// an idle daemon from waking up more than it must.
     func runtimeLoop() async {
         while !Task.isCancelled {
             progress.beat("runtime")
+            await vrrp?.heartbeat()
             try? await Task.sleep(for: Self.runtimeBeat)
         }
     }
