@@ -1,7 +1,10 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import Logging
 import VigilConfig
+import VigilPlatform
 import VigilTelemetry
 import VigilVRRP
 
@@ -103,38 +106,12 @@ final class NotifyRunner: Sendable {
 
     /// nil on success, else why it failed.
     static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
-        guard let program = run.arguments.first else { return "empty command" }
-        let process = Process()
         var arguments = run.arguments
         // As root, drop to the script user the way keepalived does (script_user, or the block's user).
         if geteuid() == 0, let user = run.user, user != "root" {
-            var prefix = ["--reuid=\(user)", "--init-groups"]
-            prefix.append(run.group.map { "--regid=\($0)" } ?? "--regid=\(user)")
-            arguments = prefix + ["--"] + arguments
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        } else {
-            process.executableURL = URL(fileURLWithPath: program)
-            arguments.removeFirst()
+            let group = run.group.map { "--regid=\($0)" } ?? "--regid=\(user)"
+            arguments = ["/usr/bin/setpriv", "--reuid=\(user)", group, "--init-groups", "--"] + arguments
         }
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return "cannot start: \(error.localizedDescription)"
-        }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()
-                try? await Task.sleep(for: .milliseconds(200))
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                return "killed after \(timeout)"
-            }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return process.terminationStatus == 0 ? nil : "exit status \(process.terminationStatus)"
+        return await ScriptProcess.run(arguments, timeout: timeout)
     }
 }
