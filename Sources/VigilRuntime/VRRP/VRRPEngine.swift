@@ -73,8 +73,14 @@ public actor VRRPEngine {
             } catch {
                 logger.error("vrrp_instance cannot run", metadata: ["vrrp_instance": "\(plan.name)", "error": "\(error)"])
             }
-            if announcers[plan.interface] == nil, let announcer = try? AddressAnnouncer(interface: plan.interface) {
-                announcers[plan.interface] = announcer
+            if announcers[plan.interface] == nil {
+                do {
+                    announcers[plan.interface] = try AddressAnnouncer(interface: plan.interface)
+                } catch {
+                    logger.error(
+                        "cannot announce addresses (no gratuitous ARP or NA)",
+                        metadata: ["interface": "\(plan.interface)", "error": "\(error)"])
+                }
             }
         }
     }
