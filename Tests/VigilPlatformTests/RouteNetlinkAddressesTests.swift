@@ -3,43 +3,21 @@ import Testing
 import VigilCore
 @testable import VigilPlatform
 
-/// Runs a command and returns its standard output; throws when it fails.
-private func run(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = Pipe()
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw NetlinkTestFailure(message: "\(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
-    }
-    return String(decoding: data, as: UTF8.self)
-}
-
-private struct NetlinkTestFailure: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
 /// A network namespace of our own with a veth pair (eth0, eth1), removed afterwards.
 private struct Namespace: ~Copyable {
     let name = "vigil-addr-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
     init() throws {
-        _ = try run(["ip", "netns", "add", name])
+        _ = try shell("ip netns add \(name)")
         // veth, not dummy: the CI kernel has no dummy driver.
-        _ = try run(["ip", "-n", name, "link", "add", "eth0", "type", "veth", "peer", "name", "eth1"])
-        _ = try run(["ip", "-n", name, "link", "set", "eth0", "up"])
-        _ = try run(["ip", "-n", name, "link", "set", "eth1", "up"])
+        _ = try shell("ip -n \(name) link add eth0 type veth peer name eth1")
+        _ = try shell("ip -n \(name) link set eth0 up")
+        _ = try shell("ip -n \(name) link set eth1 up")
     }
 
-    func addresses() throws -> String { try run(["ip", "-n", name, "-o", "addr", "show", "dev", "eth0"]) }
+    func addresses() throws -> String { try shell("ip -n \(name) -o addr show dev eth0") }
 
-    deinit { _ = try? run(["ip", "netns", "del", name]) }
+    deinit { _ = try? shell("ip netns del \(name)") }
 }
 
 @Suite(
@@ -63,7 +41,7 @@ struct RouteNetlinkAddressesTests {
         #expect(listed.contains("inet 192.0.2.100/24"))
         #expect(listed.contains("eth0:vip"))
         #expect(listed.contains("inet6 2001:db8::100/64"))
-        let here = try run(["ip", "-o", "addr", "show"])
+        let here = try shell("ip -o addr show")
         #expect(!here.contains("192.0.2.100"), "the address leaked into the test's own namespace")
 
         try await table.remove(v4)

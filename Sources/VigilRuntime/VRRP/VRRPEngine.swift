@@ -25,6 +25,8 @@ public actor VRRPEngine {
         var machine: VRRPStateMachine
         let plan: VRRPInstancePlan
         let socket: VRRPRawSocket
+        /// Built once: every received advert is checked against it.
+        let validator: VRRPAdvertisementValidator
         var timers: [VRRPTimer: Task<Void, Never>] = [:]
         var lastTransitionAt: Double?
         var masterHeardLabel: String?
@@ -68,7 +70,8 @@ public actor VRRPEngine {
             do {
                 let socket = try sockets[key] ?? VRRPRawSocket(family: plan.family, interface: plan.interface, source: plan.family == .ipv6 ? plan.source : nil)
                 sockets[key] = socket
-                instances[plan.name] = Running(machine: VRRPStateMachine(config: plan.machine), plan: plan, socket: socket)
+                instances[plan.name] = Running(
+                    machine: VRRPStateMachine(config: plan.machine), plan: plan, socket: socket, validator: plan.validator)
                 Self.publishConfigured(plan, registry: registry)
             } catch {
                 logger.error("vrrp_instance cannot run", metadata: ["vrrp_instance": "\(plan.name)", "error": "\(error)"])
@@ -222,7 +225,7 @@ public actor VRRPEngine {
         })?.key, let running = instances[name] else {
             return countDrop(.unknownVirtualRouterId, instance: "")
         }
-        if let reason = running.plan.validator.validate(advert) { return countDrop(reason, instance: name) }
+        if let reason = running.validator.validate(advert) { return countDrop(reason, instance: name) }
         let labels = VRRPInstanceLabels(vrrpInstance: name)
         registry.counter(VRRPMetrics.advertsReceivedTotal, labels).increment()
         if advert.priority == 0 { registry.counter(VRRPMetrics.priorityZeroReceivedTotal, labels).increment() }
@@ -327,12 +330,7 @@ public actor VRRPEngine {
             instances[plan.name]?.announcing = nil
         }
         instances[plan.name]?.lastTransitionAt = at
-        for state in VRRPStateName.allCases {
-            registry.gauge(
-                VRRPMetrics.state,
-                VRRPStateLabels(vrrpInstance: plan.name, interface: plan.interface, vrid: Int(plan.machine.virtualRouterId), state: state.rawValue)
-            ).set(state == transition.to)
-        }
+        Self.publishState(transition.to, of: plan, registry: registry)
         registry.counter(
             VRRPMetrics.transitionsTotal,
             VRRPTransitionLabels(vrrpInstance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue)
@@ -434,6 +432,16 @@ public actor VRRPEngine {
     }
 
 
+    /// `vigil_vrrp_state`: 1 for `current`, 0 for every other state.
+    private static func publishState(_ current: VRRPStateName, of plan: VRRPInstancePlan, registry: MetricRegistry) {
+        for state in VRRPStateName.allCases {
+            registry.gauge(
+                VRRPMetrics.state,
+                VRRPStateLabels(vrrpInstance: plan.name, interface: plan.interface, vrid: Int(plan.machine.virtualRouterId), state: state.rawValue)
+            ).set(state == current)
+        }
+    }
+
     private static func publishConfigured(_ plan: VRRPInstancePlan, registry: MetricRegistry) {
         let labels = VRRPInstanceLabels(vrrpInstance: plan.name)
         registry.gauge(VRRPMetrics.configuredPriority, labels).set(Int(plan.machine.priority))
@@ -442,12 +450,7 @@ public actor VRRPEngine {
                         VRRPMetrics.priorityZeroReceivedTotal] {
             registry.counter(counter, labels).increment(by: 0)
         }
-        for state in VRRPStateName.allCases {
-            registry.gauge(
-                VRRPMetrics.state,
-                VRRPStateLabels(vrrpInstance: plan.name, interface: plan.interface, vrid: Int(plan.machine.virtualRouterId), state: state.rawValue)
-            ).set(state == .initialize)
-        }
+        publishState(.initialize, of: plan, registry: registry)
         for address in plan.virtualAddresses {
             registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: plan.name, vip: "\(address.prefix)", interface: address.interface)).set(0)
         }
