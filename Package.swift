@@ -18,12 +18,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
     ],
     targets: [
         // Pure cores.
         .target(name: "VigilCore", linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VigilConfig", dependencies: ["VigilCore"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "VigilVRRP", dependencies: ["VigilCore"]),
+        .target(name: "VigilIPVS", dependencies: ["VigilCore"]),
+        .target(name: "VigilCheck", dependencies: ["VigilCore", "VigilConfig", "VigilIPVS"]),
         .target(
             name: "VigilTelemetry",
             dependencies: ["VigilCore", .product(name: "Prometheus", package: "swift-prometheus")]
@@ -41,10 +44,23 @@ let package = Package(
         .target(
             name: "VigilPlatform",
             dependencies: ["VigilCore", "VigilConfig", "VigilTelemetry", "CLibNL", "CLibNLGenl", "CLibNLRoute", "CSystemd", "CLinuxExtras",
+                "VigilIPVS",
             ],
             plugins: ["RevisionStamp"]
         ),
         .plugin(name: "RevisionStamp", capability: .buildTool()),
+
+        // Health checkers: one adapter per checker kind, on SwiftNIO or plain sockets.
+        .target(
+            name: "VigilCheckers",
+            dependencies: [
+                "VigilCore", "VigilConfig", "VigilCheck", "VigilPlatform", "CLinuxExtras",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
 
         // The HTTP listener for /metrics, /healthz, /status and the control socket.
         .target(
@@ -63,6 +79,7 @@ let package = Package(
             name: "VigilRuntime",
             dependencies: [
                 "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilVRRP",
+                "VigilIPVS", "VigilCheck", "VigilCheckers",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,6 +114,15 @@ let package = Package(
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
         .testTarget(name: "VigilVRRPTests", dependencies: ["VigilVRRP", "VigilCore"]),
+        .testTarget(name: "VigilIPVSTests", dependencies: ["VigilIPVS", "VigilCore", "VigilPlatform"]),
+        .testTarget(name: "VigilCheckTests", dependencies: ["VigilCheck", "VigilIPVS", "VigilConfig", "VigilCore"]),
+        .testTarget(
+            name: "VigilCheckersTests",
+            dependencies: [
+                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], exclude: ["Golden"]),
         .testTarget(
             name: "VigilHTTPTests",
