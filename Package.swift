@@ -81,6 +81,7 @@ let package = Package(
                 "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilVRRP",
                 "VigilIPVS", "VigilCheck", "VigilCheckers",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

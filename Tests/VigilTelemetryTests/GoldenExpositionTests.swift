@@ -48,6 +48,30 @@ struct GoldenExpositionTests {
         let notify = VRRPNotifyLabels(vrrpInstance: "VI_1", notify: "notify_master")
         registry.counter(VRRPNotifyMetrics.runsTotal, notify).increment(by: 2)
         registry.counter(VRRPNotifyMetrics.failuresTotal, notify).increment(by: 0)
+        let virtualServer = VirtualServerLabels(virtualServer: "192.0.2.10:80/tcp")
+        let realServer = RealServerLabels(virtualServer: "192.0.2.10:80/tcp", realServer: "198.51.100.2:80")
+        let checker = CheckerLabels(virtualServer: "192.0.2.10:80/tcp", realServer: "198.51.100.2:80", checker: "HTTP_GET")
+        registry.gauge(CheckMetrics.realServerUp, realServer).set(1)
+        registry.gauge(CheckMetrics.realServerWeight, realServer).set(1)
+        registry.counter(
+            CheckMetrics.realServerTransitionsTotal,
+            RealServerTransitionLabels(virtualServer: "192.0.2.10:80/tcp", realServer: "198.51.100.2:80", to: "down")
+        ).increment()
+        registry.histogram(CheckMetrics.checkDuration, checker).observe(0.0042)
+        registry.counter(
+            CheckMetrics.checksTotal,
+            CheckResultLabels(virtualServer: "192.0.2.10:80/tcp", realServer: "198.51.100.2:80", checker: "HTTP_GET", result: "success")
+        ).increment(by: 120)
+        registry.gauge(CheckMetrics.quorumUp, virtualServer).set(1)
+        registry.gauge(CheckMetrics.realServersUp, virtualServer).set(2)
+        registry.gauge(CheckMetrics.realServersConfigured, virtualServer).set(2)
+        registry.gauge(CheckMetrics.sorryServerActive, virtualServer).set(0)
+        let lvsNotify = CheckNotifyLabels(virtualServer: "192.0.2.10:80/tcp", notify: "notify_down")
+        registry.counter(CheckMetrics.notifyRunsTotal, lvsNotify).increment()
+        registry.counter(CheckMetrics.notifyFailuresTotal, lvsNotify).increment(by: 0)
+        registry.gauge(IPVSMetrics.available).set(1)
+        registry.counter(IPVSMetrics.operationsTotal, IPVSOperationLabels(operation: "add_destination", result: "ok")).increment(by: 2)
+        registry.gauge(IPVSMetrics.lastReconcileTimestamp).set(1_700_000_003)
         return registry
     }
 
@@ -60,6 +84,21 @@ struct GoldenExpositionTests {
         collected.add(ProcessMetrics.maxFDs, 65536)
         collected.add(ProcessMetrics.startTime, 1_699_999_999.5)
         collected.add(ProcessMetrics.threads, 6)
+        let service = IPVSServiceLabels(localAddress: "192.0.2.10", localPort: "80", proto: "tcp", localMark: "")
+        collected.add(IPVSMetrics.serviceConnectionsTotal, service, 42)
+        collected.add(IPVSMetrics.serviceIncomingPacketsTotal, service, 420)
+        collected.add(IPVSMetrics.serviceOutgoingPacketsTotal, service, 0)
+        collected.add(IPVSMetrics.serviceIncomingBytesTotal, service, 31337)
+        collected.add(IPVSMetrics.serviceOutgoingBytesTotal, service, 0)
+        let backend = IPVSBackendLabels(service: service, remoteAddress: "198.51.100.2", remotePort: "80")
+        collected.add(IPVSMetrics.backendConnectionsTotal, backend, 21)
+        collected.add(IPVSMetrics.backendIncomingPacketsTotal, backend, 210)
+        collected.add(IPVSMetrics.backendOutgoingPacketsTotal, backend, 0)
+        collected.add(IPVSMetrics.backendIncomingBytesTotal, backend, 15000)
+        collected.add(IPVSMetrics.backendOutgoingBytesTotal, backend, 0)
+        collected.add(IPVSMetrics.backendActiveConnections, backend, 3)
+        collected.add(IPVSMetrics.backendInactiveConnections, backend, 12)
+        collected.add(IPVSMetrics.backendWeight, backend, 1)
         return collected
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import UnixSignals
@@ -18,8 +19,10 @@ public struct DaemonStartupError: Error, CustomStringConvertible {
 
 /// The running daemon: configuration, metrics, the HTTP listeners and the engines' loops.
 public final class VigilDaemon: Service {
-    /// How often the runtime engine proves progress, and how long it may stay silent.
-    static let runtimeBeat = Duration.seconds(1)
+    /// How often the engines are asked to prove progress, and how long they may stay silent.
+    static let pulse = TimeAmount.seconds(1)
+    /// One thread of its own for the VRRP actor, so adverts never queue behind HTTP or checks.
+    static let vrrpLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     static let runtimeDeadline = Duration.seconds(3)
 
     let options: DaemonOptions
@@ -70,7 +73,7 @@ public final class VigilDaemon: Service {
                     trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
                     trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
                     addresses: try RouteNetlinkAddresses(), registry: registry,
-                    progress: progress, logger: logger)
+                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next())
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }
@@ -139,15 +142,21 @@ public final class VigilDaemon: Service {
         await server.shutdown()
     }
 
-    /// The runtime engine proves the executor runs, and once a second asks the VRRP actor to prove
-    /// it answers (the actor beats itself too, on every timer it handles). One timer for both keeps
-    /// an idle daemon from waking up more than it must.
+    /// One pulse a second, on the VRRP loop's thread: the VRRP actor proves it answers right there
+    /// (it lives on that loop), and a task on the cooperative pool proves the Swift executor runs.
+    /// A loop timer instead of `Task.sleep` saves the global executor's timer thread its hand-offs,
+    /// which were most of an idle daemon's wake-ups.
     func runtimeLoop() async {
-        while !Task.isCancelled {
-            progress.beat("runtime")
-            await vrrp?.heartbeat()
-            try? await Task.sleep(for: Self.runtimeBeat)
+        let progress = progress
+        let vrrp = vrrp
+        let pulses = Self.vrrpLoops.next().scheduleRepeatedTask(initialDelay: .zero, delay: Self.pulse) { _ in
+            vrrp?.heartbeatOnLoop()
+            Task { progress.beat("runtime") }
         }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        pulses.cancel()
     }
 
     func reloadOnHangup() async {

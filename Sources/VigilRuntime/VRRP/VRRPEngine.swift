@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Logging
+import NIOCore
 import VigilCore
 import VigilPlatform
 import VigilTelemetry
@@ -20,6 +21,10 @@ public struct VRRPLiveStatus: Sendable {
 /// Datagrams arrive from each socket's own receive thread; the actor decodes, validates and
 /// drops bad ones before the state machine sees anything, so a flood of invalid packets costs
 /// counters, never an advert. Every action of the state machine is carried out in order here.
+///
+/// The actor runs on its own event loop thread, and its protocol timers are that loop's scheduled
+/// tasks: an idle instance costs one wake-up per advert, where a `Task.sleep` per timer costs
+/// several thread hand-offs through the global executor.
 public actor VRRPEngine {
     struct Running {
         var machine: VRRPStateMachine
@@ -27,7 +32,7 @@ public actor VRRPEngine {
         let socket: VRRPRawSocket
         /// Built once: every received advert is checked against it.
         let validator: VRRPAdvertisementValidator
-        var timers: [VRRPTimer: Task<Void, Never>] = [:]
+        var timers: [VRRPTimer: Scheduled<Void>] = [:]
         var lastTransitionAt: Double?
         var masterHeardLabel: String?
         /// Announcement bursts and refreshes in progress; they belong to one stay as master.
@@ -51,11 +56,16 @@ public actor VRRPEngine {
 
     public static let engineName = "vrrp"
 
+    /// The loop whose thread runs this actor and fires its timers.
+    nonisolated let eventLoop: any EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { eventLoop.executor.asUnownedSerialExecutor() }
+
     init(
         plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], trackScripts: TrackScriptRunner? = nil,
         trackFiles: TrackFileWatcher? = nil, addresses: any VirtualAddressManaging, registry: MetricRegistry,
-        progress: ProgressBoard, logger: Logger
+        progress: ProgressBoard, logger: Logger, eventLoop: any EventLoop
     ) {
+        self.eventLoop = eventLoop
         self.trackFiles = trackFiles
         self.syncGroups = syncGroups
         self.trackScripts = trackScripts
@@ -170,6 +180,12 @@ public actor VRRPEngine {
     /// Proves the actor runs: called from a periodic task, answered on the actor.
     func heartbeat() { progress.beat(Self.engineName) }
 
+    /// The heartbeat for a caller already on the actor's event loop thread: no hop, no wake-up.
+    nonisolated func heartbeatOnLoop() {
+        guard eventLoop.inEventLoop else { return }
+        assumeIsolated { $0.heartbeat() }
+    }
+
     /// SIGTERM: masters advertise priority 0 and release their addresses, then everything stops.
     func shutdown() async {
         for name in instances.keys.sorted() { handle(.shutdown, for: name) }
@@ -254,6 +270,11 @@ public actor VRRPEngine {
         registry.counter(VRRPMetrics.packetsDroppedTotal, VRRPDropLabels(vrrpInstance: instance, reason: reason.rawValue)).increment()
     }
 
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
     private func timerFired(_ timer: VRRPTimer, for name: String) {
         instances[name]?.timers[timer] = nil
         handle(.timerFired(timer), for: name)
@@ -302,9 +323,10 @@ public actor VRRPEngine {
             }
         case .setTimer(let timer, let after):
             instances[name]?.timers[timer]?.cancel()
-            instances[name]?.timers[timer] = Task { [weak self] in
-                guard (try? await Task.sleep(for: after)) != nil else { return }
-                await self?.timerFired(timer, for: name)
+            // Set and cancelled on the loop's own thread, so a cancelled timer can never fire late.
+            instances[name]?.timers[timer] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(after))) {
+                [weak self] in
+                self?.assumeIsolated { $0.timerFired(timer, for: name) }
             }
         case .cancelTimer(let timer):
             instances[name]?.timers[timer]?.cancel()
