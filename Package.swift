@@ -129,7 +129,10 @@ let package = Package(
             name: "VigilHTTPTests",
             dependencies: ["VigilHTTP", "VigilPlatform", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "VigilRuntimeTests", dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig"]),
+        .testTarget(
+            name: "VigilRuntimeTests",
+            dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig", "VigilCheck", "VigilIPVS", "VigilCore"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),
     ],
     swiftLanguageModes: [.v6]

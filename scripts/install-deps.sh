@@ -11,6 +11,11 @@ packages=(
     prometheus                                       # a real Prometheus and promtool for the metrics tests
     zlib1g-dev                                       # gzip for /metrics
     tshark                                           # the independent judge of the packets Vigil sends
+    dnsmasq-base                                     # a real resolver for DNS_CHECK tests
+    openssl                                          # self-signed certificates for SSL_GET tests
+    python3-aiosmtpd                                 # a real SMTP server for SMTP_CHECK and mail tests
+    qemu-system-x86 busybox-static ipvsadm curl      # a Debian kernel with IPVS under emulation
+    xz-utils kmod cpio
 )
 
 missing=()

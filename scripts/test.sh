@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+# The kernel with IPVS that the IPVS tests boot under emulation (cached; quick when current).
+timeout 600 scripts/kernel-vm/prepare.sh
 
 echo "== build (debug, with tests)"
 log=$(mktemp)
@@ -47,7 +49,7 @@ bin_dir=$(swift build --show-bin-path)
 integration_log=$(mktemp)
 trap 'rm -f "$log" "$integration_log"' EXIT
 set +e
-timeout 900 python3 Tests/Integration/run.py --bin-dir "$bin_dir" 2>&1 | tee "$integration_log"
+timeout 1500 python3 Tests/Integration/run.py --bin-dir "$bin_dir" 2>&1 | tee "$integration_log"
 integration_status=${PIPESTATUS[0]}
 set -e
 

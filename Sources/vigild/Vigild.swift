@@ -88,7 +88,8 @@ struct Vigild: AsyncParsableCommand {
         let logger = Logger(label: "vigild")
         let listeners = listen.compactMap { try? ListenAddress.parse($0).get() }
         let options = DaemonOptions(
-            configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly)
+            configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly,
+            runsChecks: !vrrpOnly)
         let configId = configId
         do {
             let daemon = try VigilDaemon(

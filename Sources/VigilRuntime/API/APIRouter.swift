@@ -18,6 +18,8 @@ public final class APIRouter: HTTPRequestHandler {
     let offload: @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
     /// The VRRP engine's live view, when one runs.
     let vrrp: VRRPEngine?
+    /// The check engine's live view, when one runs.
+    let checks: CheckEngine?
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
@@ -26,9 +28,10 @@ public final class APIRouter: HTTPRequestHandler {
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        vrrp: VRRPEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
+        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
     ) {
         self.vrrp = vrrp
+        self.checks = checks
         self.exposition = exposition
         self.config = config
         self.progress = progress
@@ -138,7 +141,8 @@ public final class APIRouter: HTTPRequestHandler {
                         deadlineSeconds: engine.deadline.secondsValue, problem: engine.problem)
                 }),
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
-            virtualServers: ConfiguredStatus.virtualServers(loaded.configuration))
+            virtualServers: ConfiguredStatus.virtualServers(
+                loaded.configuration, live: await checks?.liveStatus() ?? [:], quorum: await checks?.quorumStatus() ?? [:]))
         do {
             return .json(200, try StatusJSON.encode(document))
         } catch {

@@ -10,8 +10,14 @@ public struct DaemonOptions: Sendable {
     public var controlSocketOverride: String?
     /// False with `--check` (keepalived's -C): no VRRP, so no interface or address is touched.
     public var runsVRRP: Bool
+    /// False with `--vrrp` (keepalived's -P): no health checks and no IPVS.
+    public var runsChecks: Bool
 
-    public init(configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil, runsVRRP: Bool = true) {
+    public init(
+        configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil, runsVRRP: Bool = true,
+        runsChecks: Bool = true
+    ) {
+        self.runsChecks = runsChecks
         self.configPath = configPath
         self.listenOverride = listenOverride
         self.controlSocketOverride = controlSocketOverride

@@ -8,6 +8,7 @@ import ServiceLifecycle
 import UnixSignals
 import VigilConfig
 import VigilHTTP
+import VigilIPVS
 import VigilPlatform
 import VigilTelemetry
 import VigilVRRP
@@ -33,7 +34,9 @@ public final class VigilDaemon: Service {
     let router: APIRouter
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
+    let checks: CheckEngine?
     static let vrrpDeadline = Duration.seconds(3)
+    static let checkDeadline = Duration.seconds(3)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
@@ -60,6 +63,8 @@ public final class VigilDaemon: Service {
         let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
         var engines = [EngineDeadline(engine: "runtime", deadline: Self.runtimeDeadline)]
         if !plans.isEmpty { engines.append(EngineDeadline(engine: VRRPEngine.engineName, deadline: Self.vrrpDeadline)) }
+        let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
+        if runsChecks { engines.append(EngineDeadline(engine: CheckEngine.engineName, deadline: Self.checkDeadline)) }
         progress = ProgressBoard(engines: engines, registry: registry)
         if plans.isEmpty {
             vrrp = nil
@@ -78,13 +83,24 @@ public final class VigilDaemon: Service {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }
         }
+        var collectors: [any ScrapeCollector] = [ProcessCollector()]
+        if runsChecks {
+            let kernel = Self.openIPVS(logger: logger)
+            if let kernel { collectors.append(IPVSCollector(kernel: kernel)) }
+            let probes = ProbeFactory(configuration: loaded.configuration, group: MultiThreadedEventLoopGroup.singleton)
+            checks = CheckEngine(
+                configuration: loaded.configuration, makeProbe: probes.probe(for:realServer:virtualServer:), kernel: kernel,
+                registry: registry, progress: progress, logger: logger)
+        } else {
+            checks = nil
+        }
         initialListeners = options.listeners(for: loaded.configuration)
-        let exposition = MetricsExposition(registry: registry, collectors: [ProcessCollector()])
+        let exposition = MetricsExposition(registry: registry, collectors: collectors)
         router = APIRouter(
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop)
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -94,6 +110,20 @@ public final class VigilDaemon: Service {
                 "vrrp_instances": "\(loaded.configuration.vrrp.vrrpInstances.count)",
                 "virtual_servers": "\(loaded.configuration.lvs.virtualServers.count)",
             ])
+    }
+
+    /// The kernel's IPVS, or nil (logged once) when it has none: checks still run and are exported.
+    static func openIPVS(logger: Logger) -> (any IPVSKernel)? {
+        do {
+            let kernel = try IPVSGenericNetlink.open()
+            logger.info("IPVS available: the table follows the health checks")
+            return kernel
+        } catch {
+            logger.error(
+                "IPVS is not available; health checks run and are exported, but no IPVS table is programmed",
+                metadata: ["reason": "\(error)"])
+            return nil
+        }
     }
 
     /// The instances that can run here; the others are logged once and left out.
@@ -131,6 +161,7 @@ public final class VigilDaemon: Service {
         router.setListeners(server.boundAddresses.map { Self.url($0.address) })
         logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
         await vrrp?.start()
+        await checks?.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
@@ -139,6 +170,7 @@ public final class VigilDaemon: Service {
         }
         logger.info("stopping")
         await vrrp?.shutdown()
+        await checks?.shutdown()
         await server.shutdown()
     }
 
@@ -149,9 +181,14 @@ public final class VigilDaemon: Service {
     func runtimeLoop() async {
         let progress = progress
         let vrrp = vrrp
+        let checks = checks
         let pulses = Self.vrrpLoops.next().scheduleRepeatedTask(initialDelay: .zero, delay: Self.pulse) { _ in
             vrrp?.heartbeatOnLoop()
-            Task { progress.beat("runtime") }
+            Task {
+                progress.beat("runtime")
+                await checks?.heartbeat()
+                await checks?.resyncIfDue()
+            }
         }
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3600))

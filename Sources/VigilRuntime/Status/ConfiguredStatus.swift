@@ -1,3 +1,4 @@
+import VigilCheck
 import VigilConfig
 import VigilCore
 import VigilTelemetry
@@ -19,17 +20,22 @@ enum ConfiguredStatus {
         }
     }
 
-    static func virtualServers(_ configuration: Configuration) -> [VirtualServerStatus] {
+    static func virtualServers(
+        _ configuration: Configuration, live: [String: RealServerLive] = [:], quorum: [String: Bool] = [:]
+    ) -> [VirtualServerStatus] {
         configuration.lvs.virtualServers.map { server in
-            VirtualServerStatus(
+            let label = CheckIdentity.label(of: server)
+            return VirtualServerStatus(
                 service: service(server), scheduler: server.lvsSched.value.rawValue,
                 forwarding: server.lvsMethod.value.rawValue, persistenceTimeout: server.persistenceTimeout?.value,
-                quorum: server.quorum.value,
+                quorum: server.quorum.value, quorumUp: quorum[label],
                 realServers: server.realServers.map { real in
-                    RealServerStatus(
-                        address: endpoint(real.address.value, real.port.value), weight: real.weight.value,
+                    let running = live[label + " " + CheckIdentity.label(of: real)]
+                    return RealServerStatus(
+                        address: endpoint(real.address.value, real.port.value), weight: running?.weight ?? real.weight.value,
                         forwarding: real.lvsMethod.value.rawValue, checkers: real.checkers.map(\.type.rawValue),
-                        health: nil, lastCheckSeconds: nil)
+                        health: running.map { $0.isUp ? "up" : "down" }, lastCheckSeconds: running?.lastCheckSeconds,
+                        lastResults: running?.lastResults)
                 })
         }
     }

@@ -145,12 +145,15 @@ public struct VirtualServerStatus: Codable, Sendable, Equatable {
     public var forwarding: String
     public var persistenceTimeout: Int?
     public var quorum: Int
+    /// Whether the live weights reach the quorum; nil while no check engine runs.
+    public var quorumUp: Bool?
     public var realServers: [RealServerStatus]
 
     public init(
         service: String, scheduler: String, forwarding: String, persistenceTimeout: Int?, quorum: Int,
-        realServers: [RealServerStatus]
+        quorumUp: Bool? = nil, realServers: [RealServerStatus]
     ) {
+        self.quorumUp = quorumUp
         self.service = service
         self.scheduler = scheduler
         self.forwarding = forwarding
@@ -170,10 +173,14 @@ public struct RealServerStatus: Codable, Sendable, Equatable {
     /// up or down; nil while no checker runs it.
     public var health: String?
     public var lastCheckSeconds: Double?
+    /// The last result of each checker: `TCP_CHECK success`, `HTTP_GET status`.
+    public var lastResults: [String]?
 
     public init(
-        address: String, weight: Int, forwarding: String, checkers: [String], health: String?, lastCheckSeconds: Double?
+        address: String, weight: Int, forwarding: String, checkers: [String], health: String?, lastCheckSeconds: Double?,
+        lastResults: [String]? = nil
     ) {
+        self.lastResults = lastResults
         self.address = address
         self.weight = weight
         self.forwarding = forwarding

@@ -43,15 +43,17 @@ public enum StatusTable {
     /// The layout of `ipvsadm -Ln`: a service line, then its destinations indented.
     static func ipvsTable(_ services: [VirtualServerStatus]) -> String {
         guard !services.isEmpty else { return "IPVS: no virtual_server configured" }
-        var rows = [["Prot LocalAddress:Port", "Scheduler", "Forward", "Weight", "Health", "Last check"]]
+        var rows = [["Prot LocalAddress:Port", "Scheduler", "Forward", "Weight", "Health", "Last check", "Results"]]
         for service in services {
             var scheduler = service.scheduler
             if let persistence = service.persistenceTimeout { scheduler += " persistent \(persistence)" }
-            rows.append([service.service, scheduler, "", "", "", ""])
+            let quorum = service.quorumUp.map { $0 ? "quorum up" : "QUORUM LOST" } ?? ""
+            rows.append([service.service, scheduler, "", "", quorum, "", ""])
             for real in service.realServers {
                 rows.append([
                     "  -> " + real.address, "", real.forwarding, "\(real.weight)", real.health ?? "(not checked)",
                     real.lastCheckSeconds.map { String(format3: $0 * 1000) + " ms" } ?? "-",
+                    real.lastResults?.joined(separator: ", ") ?? "",
                 ])
             }
         }

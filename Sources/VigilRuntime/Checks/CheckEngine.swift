@@ -1,0 +1,391 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import VigilCheck
+import VigilConfig
+import VigilCore
+import VigilIPVS
+import VigilTelemetry
+
+/// The health-check engine: runs every checker on its schedule, turns results into real server
+/// and quorum transitions, and keeps the kernel's IPVS table equal to the desired one.
+///
+/// One agenda (a min-heap of due checks) and one alarm serve every checker, so 10,000 real
+/// servers cost one wake-up per batch of due checks, not one sleeping task each. Probes run in
+/// their own tasks and report back here; a slow or hung probe delays nobody else.
+public actor CheckEngine {
+    public static let engineName = "checks"
+    /// Due checks this close together run in one wake-up.
+    static let batchWindow = Seconds(microseconds: 1_000)
+    /// keepalived re-reads nothing; we re-read the kernel's table this often to repair drift
+    /// (someone ran `ipvsadm -C`), planning from what the kernel really has.
+    static let resyncEvery = Duration.seconds(30)
+
+    let virtualServers: [VirtualServer]
+    let groups: [VirtualServerGroup]
+    private var slots: [CheckerIndex: CheckSlot]
+    private var health: [VirtualServerHealth]
+    private var agenda = CheckAgenda<CheckerIndex>()
+    private let kernel: (any IPVSKernel)?
+    /// What the kernel holds as far as we know: the last snapshot plus the operations it accepted.
+    private var applied = IPVSTable()
+    /// The services Vigil created or wants; others in the kernel are someone else's and stay.
+    private var managed: Set<IPVSServiceKey> = []
+    private var reconciling = false
+    private var reconcileAgain = false
+    private var lastResync: ContinuousClock.Instant?
+    private var alarm: Task<Void, Never>?
+    private var alarmDue: CheckInstant?
+    private var stopped = false
+    private let origin = ContinuousClock.now
+    private let registry: MetricRegistry
+    private let progress: ProgressBoard
+    private let logger: Logger
+    private let scripts: LVSNotifier
+
+    private let warmupFraction: @Sendable () -> Double
+
+    /// `makeProbe` builds each checker's probe (ProbeFactory in the daemon, fakes in tests).
+    init(
+        configuration: Configuration,
+        makeProbe: (Checker, RealServer, VirtualServer) -> any HealthProbe,
+        kernel: (any IPVSKernel)?, registry: MetricRegistry, progress: ProgressBoard, logger: Logger,
+        warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.warmupFraction = warmupFraction
+        virtualServers = configuration.lvs.virtualServers
+        groups = configuration.lvs.virtualServerGroups
+        self.kernel = kernel
+        self.registry = registry
+        self.progress = progress
+        self.logger = logger
+        scripts = LVSNotifier(registry: registry, logger: logger)
+        health = virtualServers.map { VirtualServerHealth(virtualServer: $0) }
+        var slots: [CheckerIndex: CheckSlot] = [:]
+        for identity in CheckIdentity.all(in: virtualServers) {
+            let index = identity.index
+            let server = virtualServers[index.virtualServer]
+            let real = server.realServers[index.realServer]
+            let checker = real.checkers[index.checker]
+            let probe = makeProbe(checker, real, server)
+            let schedule = checker.timing.map(CheckerSchedule.init(timing:))
+                ?? CheckerSchedule(
+                    delayLoop: real.delayLoop.value, retry: 0, delayBeforeRetry: real.delayLoop.value,
+                    warmup: Seconds(microseconds: 0), alpha: false)
+            slots[index] = CheckSlot(identity: identity, probe: probe, schedule: schedule)
+        }
+        self.slots = slots
+    }
+
+    private var now: CheckInstant { CheckInstant(ContinuousClock.now - origin) }
+
+    /// Publishes the starting state, programs IPVS and schedules every checker; returns at once.
+    func start() async {
+        registry.gauge(IPVSMetrics.available).set(kernel == nil ? 0 : 1)
+        for (index, server) in virtualServers.enumerated() {
+            publish(virtualServer: index)
+            registry.gauge(CheckMetrics.realServersConfigured, VirtualServerLabels(virtualServer: CheckIdentity.label(of: server)))
+                .set(server.realServers.count)
+        }
+        let start = now
+        for index in slots.keys.sorted() {
+            guard var slot = slots[index] else { continue }
+            let due = slot.schedule.start(at: start, warmupFraction: warmupFraction())
+            slots[index] = slot
+            agenda.push(index, at: due)
+        }
+        logger.info(
+            "health checks started",
+            metadata: ["virtual_servers": "\(virtualServers.count)", "checkers": "\(slots.count)", "ipvs": "\(kernel == nil ? "unavailable" : "available")"])
+        progress.beat(Self.engineName)
+        await reconcile()
+        arm()
+    }
+
+    /// Proves the engine answers (its loop beats too, on every batch it runs).
+    func heartbeat() { progress.beat(Self.engineName) }
+
+    /// Stops scheduling, and removes the IPVS services Vigil manages, as keepalived does on exit.
+    func shutdown() async {
+        stopped = true
+        alarm?.cancel()
+        alarm = nil
+        guard let kernel, !managed.isEmpty else { return }
+        let deletions = IPVSPlanner.plan(desired: IPVSTable(), actual: applied, managed: managed)
+        let failures = await kernel.apply(deletions)
+        count(deletions, failures)
+        logger.info("released IPVS services", metadata: ["services": "\(managed.count)"])
+    }
+
+    // MARK: - Scheduling
+
+    /// Sleeps until the earliest due check; one pending alarm at a time, replaced only when an
+    /// earlier check is pushed.
+    private func arm() {
+        guard !stopped, let due = agenda.nextDue else { return }
+        if let alarmDue, alarmDue <= due, alarm != nil { return }
+        alarm?.cancel()
+        alarmDue = due
+        let deadline = origin + .microseconds(due.microseconds)
+        alarm = Task { [weak self] in
+            guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+            await self?.alarmFired()
+        }
+    }
+
+    private func alarmFired() {
+        alarm = nil
+        alarmDue = nil
+        progress.beat(Self.engineName)
+        let current = now
+        for entry in agenda.popDue(at: current + Self.batchWindow) { launch(entry.id) }
+        arm()
+    }
+
+    private func launch(_ index: CheckerIndex) {
+        guard !stopped, var slot = slots[index], !slot.running else { return }
+        slot.running = true
+        slots[index] = slot
+        let probe = slot.probe
+        Task { [weak self] in
+            let began = ContinuousClock.now
+            let outcome = await probe.run()
+            await self?.record(outcome, for: index, took: ContinuousClock.now - began)
+        }
+    }
+
+    // MARK: - Results
+
+    private func record(_ outcome: CheckOutcome, for index: CheckerIndex, took duration: Duration) async {
+        guard !stopped, var slot = slots[index] else { return }
+        let identity = slot.identity
+        let step = slot.schedule.record(outcome, at: now)
+        slot.running = false
+        slot.lastDuration = duration
+        slot.lastResult = outcome.resultLabel
+        slots[index] = slot
+        agenda.push(index, at: step.nextRun)
+        arm()
+
+        let labels = CheckerLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker)
+        registry.histogram(CheckMetrics.checkDuration, labels).observe(Self.seconds(duration))
+        registry.counter(
+            CheckMetrics.checksTotal,
+            CheckResultLabels(
+                virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker,
+                result: outcome.resultLabel)
+        ).increment()
+        if case .failure(let failure) = outcome, step.transition == nil, logsEveryFailure(index) {
+            logger.warning("check failed", metadata: metadata(identity, ["reason": "\(failure.reason.rawValue)", "detail": "\(failure.detail)"]))
+        }
+
+        let change = health[index.virtualServer].update(realServer: index.realServer, checker: index.checker, step: step)
+        guard !change.isEmpty else { return }
+        for transition in change.realServer { report(transition, of: index, outcome: outcome, identity: identity) }
+        if let quorum = change.quorum { report(quorum, virtualServer: index.virtualServer) }
+        publish(virtualServer: index.virtualServer)
+        await reconcile()
+    }
+
+    private func logsEveryFailure(_ index: CheckerIndex) -> Bool {
+        let real = virtualServers[index.virtualServer].realServers[index.realServer]
+        return real.checkers[index.checker].timing?.logAllFailures.value ?? false
+    }
+
+    private func report(_ transition: RealServerTransition, of index: CheckerIndex, outcome: CheckOutcome, identity: CheckIdentity) {
+        let server = virtualServers[index.virtualServer]
+        let real = server.realServers[index.realServer]
+        let labels = RealServerTransitionLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, to: "")
+        switch transition {
+        case .up:
+            registry.counter(CheckMetrics.realServerTransitionsTotal, with(labels, to: "up")).increment()
+            logger.notice("real server is up", metadata: metadata(identity, [:]))
+            if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer) }
+        case .down:
+            registry.counter(CheckMetrics.realServerTransitionsTotal, with(labels, to: "down")).increment()
+            var extra: Logger.Metadata = [:]
+            if case .failure(let failure) = outcome {
+                extra["reason"] = "\(failure.reason.rawValue)"
+                extra["detail"] = "\(failure.detail)"
+            }
+            logger.warning("real server is down", metadata: metadata(identity, extra))
+            if let script = real.notifyDown?.value { scripts.run(script, keyword: "notify_down", virtualServer: identity.virtualServer) }
+        case .weightChanged(let from, let to, _):
+            logger.info("real server weight changed", metadata: metadata(identity, ["from": "\(from)", "to": "\(to)"]))
+        }
+    }
+
+    private func with(_ labels: RealServerTransitionLabels, to: String) -> RealServerTransitionLabels {
+        RealServerTransitionLabels(virtualServer: labels.virtualServer, realServer: labels.realServer, to: to)
+    }
+
+    private func report(_ transition: QuorumTransition, virtualServer index: Int) {
+        let server = virtualServers[index]
+        let label = CheckIdentity.label(of: server)
+        let weight = health[index].liveWeight
+        switch transition {
+        case .gained:
+            logger.notice("virtual server gained its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
+            if let script = server.quorumUp?.value { scripts.run(script, keyword: "quorum_up", virtualServer: label) }
+        case .lost:
+            logger.warning("virtual server lost its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
+            if let script = server.quorumDown?.value { scripts.run(script, keyword: "quorum_down", virtualServer: label) }
+        }
+    }
+
+    private func metadata(_ identity: CheckIdentity, _ extra: Logger.Metadata) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "virtual_server": "\(identity.virtualServer)", "real_server": "\(identity.realServer)", "checker": "\(identity.checker)",
+        ]
+        metadata.merge(extra) { $1 }
+        return metadata
+    }
+
+    /// Sets the gauges of one virtual server and its real servers from the health now held.
+    private func publish(virtualServer index: Int) {
+        let server = virtualServers[index]
+        let state = health[index]
+        let label = CheckIdentity.label(of: server)
+        let serverLabels = VirtualServerLabels(virtualServer: label)
+        var up = 0
+        for (position, real) in server.realServers.enumerated() where !state.isRepeatedRealServer(position) {
+            let realHealth = state.realServers[position]
+            if realHealth.isUp { up += 1 }
+            let labels = RealServerLabels(virtualServer: label, realServer: CheckIdentity.label(of: real))
+            registry.gauge(CheckMetrics.realServerUp, labels).set(realHealth.isUp ? 1 : 0)
+            registry.gauge(CheckMetrics.realServerWeight, labels).set(realHealth.isUp ? realHealth.weight : 0)
+        }
+        registry.gauge(CheckMetrics.realServersUp, serverLabels).set(up)
+        registry.gauge(CheckMetrics.quorumUp, serverLabels).set(state.quorum.isUp ? 1 : 0)
+        registry.gauge(CheckMetrics.sorryServerActive, serverLabels).set(server.sorryServer != nil && !state.quorum.isUp ? 1 : 0)
+    }
+
+    // MARK: - IPVS
+
+    /// Brings the kernel to the desired table; one pass at a time, and a change during a pass
+    /// triggers one more, so the kernel always ends on the latest health.
+    private func reconcile() async {
+        guard let kernel else { return }
+        if reconciling {
+            reconcileAgain = true
+            return
+        }
+        reconciling = true
+        defer { reconciling = false }
+        repeat {
+            reconcileAgain = false
+            if lastResync.map({ ContinuousClock.now - $0 >= Self.resyncEvery }) ?? true {
+                do {
+                    applied = try await kernel.snapshot().table
+                    lastResync = ContinuousClock.now
+                } catch {
+                    logger.error("cannot read the IPVS table", metadata: ["error": "\(error)"])
+                }
+            }
+            let desired = DesiredIPVSTable.make(virtualServers: virtualServers, groups: groups, health: health)
+            managed.formUnion(desired.services.keys)
+            let operations = IPVSPlanner.plan(desired: desired, actual: applied, managed: managed)
+            registry.gauge(IPVSMetrics.lastReconcileTimestamp).set(WallClock.now())
+            guard !operations.isEmpty else { continue }
+            let failures = await kernel.apply(operations)
+            count(operations, failures)
+            for operation in operations where !failures.contains(where: { $0.operation == operation }) {
+                logger.info("ipvs: \(operation)")
+            }
+            for failure in failures {
+                logger.error("ipvs change refused", metadata: ["operation": "\(failure.operation)", "error": "\(failure.reason)"])
+            }
+            if failures.isEmpty {
+                applied = desired.merging(unmanagedFrom: applied, managed: managed)
+            } else {
+                // Plan from the kernel's real table next time rather than guess which parts stuck.
+                lastResync = nil
+            }
+        } while reconcileAgain
+    }
+
+    private func count(_ operations: [IPVSOperation], _ failures: [IPVSOperationFailure]) {
+        for operation in operations {
+            let failed = failures.contains { $0.operation == operation }
+            registry.counter(
+                IPVSMetrics.operationsTotal, IPVSOperationLabels(operation: operation.metricName, result: failed ? "error" : "ok")
+            ).increment()
+        }
+    }
+
+    /// Re-reads the table every `resyncEvery` even without a change, from the heartbeat.
+    func resyncIfDue() async {
+        guard !stopped, kernel != nil, lastResync.map({ ContinuousClock.now - $0 >= Self.resyncEvery }) ?? true else { return }
+        await reconcile()
+    }
+
+    // MARK: - Status
+
+    /// What /status shows for each real server: health, weight and the last check.
+    func liveStatus() -> [String: RealServerLive] {
+        var result: [String: RealServerLive] = [:]
+        for (index, server) in virtualServers.enumerated() {
+            let label = CheckIdentity.label(of: server)
+            for (position, real) in server.realServers.enumerated() where !health[index].isRepeatedRealServer(position) {
+                let key = label + " " + CheckIdentity.label(of: real)
+                let realHealth = health[index].realServers[position]
+                let checks = slots.values.filter { $0.identity.index.virtualServer == index && $0.identity.index.realServer == position }
+                let last = checks.compactMap(\.lastDuration).max()
+                let results = checks.sorted { $0.identity.index < $1.identity.index }.compactMap { slot in
+                    slot.lastResult.map { "\(slot.identity.checker) \($0)" }
+                }
+                result[key] = RealServerLive(
+                    isUp: realHealth.isUp, weight: realHealth.isUp ? realHealth.weight : 0,
+                    lastCheckSeconds: last.map(Self.seconds), lastResults: results)
+            }
+        }
+        return result
+    }
+
+    func quorumStatus() -> [String: Bool] {
+        var result: [String: Bool] = [:]
+        for (index, server) in virtualServers.enumerated() { result[CheckIdentity.label(of: server)] = health[index].quorum.isUp }
+        return result
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// One real server's live health for /status.
+public struct RealServerLive: Sendable {
+    public let isUp: Bool
+    public let weight: Int
+    public let lastCheckSeconds: Double?
+    /// `TCP_CHECK success`, `HTTP_GET status` for each checker that has run.
+    public let lastResults: [String]
+}
+
+extension IPVSTable {
+    /// This table for the services Vigil manages, and `other`'s entries for the services it does not.
+    func merging(unmanagedFrom other: IPVSTable, managed: Set<IPVSServiceKey>) -> IPVSTable {
+        var result = self
+        for (key, service) in other.services where !managed.contains(key) {
+            result.services[key] = service
+            result.destinations[key] = other.destinations[key]
+        }
+        return result
+    }
+}
+
+extension IPVSOperation {
+    /// The `operation` label of `vigil_ipvs_operations_total`.
+    var metricName: String {
+        switch self {
+        case .addService: "add_service"
+        case .editService: "edit_service"
+        case .deleteService: "delete_service"
+        case .addDestination: "add_destination"
+        case .editDestination: "edit_destination"
+        case .deleteDestination: "delete_destination"
+        }
+    }
+}

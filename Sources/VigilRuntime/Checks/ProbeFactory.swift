@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import VigilCheck
+import VigilCheckers
+import VigilConfig
+import VigilPlatform
+
+/// Turns each configured checker into its probe; the only place that knows every checker kind.
+struct ProbeFactory: Sendable {
+    let group: any EventLoopGroup
+    let trackFiles: [String: TrackedFile]
+    let heloName: String
+    let scriptIdentity: ScriptProcess.Identity?
+
+    init(configuration: Configuration, group: any EventLoopGroup) {
+        self.group = group
+        var files: [String: TrackedFile] = [:]
+        for file in configuration.tracking.vrrpTrackFiles { files[file.name.value] = file }
+        trackFiles = files
+        let global = configuration.global.globalDefs
+        heloName = global.notification.smtpHeloName?.value ?? Self.hostName()
+        scriptIdentity = global.scripts.scriptUser.map { ScriptProcess.Identity(user: $0.user.value, group: $0.group?.value) }
+    }
+
+    func probe(for checker: Checker, realServer: RealServer, virtualServer: VirtualServer) -> any HealthProbe {
+        switch checker {
+        case .tcp(let check):
+            return TCPProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), group: group)
+        case .http(let check):
+            return HTTPProbe(
+                endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), check: check, tls: false, group: group)
+        case .ssl(let check):
+            return HTTPProbe(
+                endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), check: check, tls: true, group: group)
+        case .smtp(let check):
+            return SMTPProbe(endpoints: SMTPProbe.endpoints(check: check, realServer: realServer), heloName: heloName, group: group)
+        case .dns(let check):
+            return DNSProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), check: check, group: group)
+        case .udp(let check):
+            return UDPProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), check: check, group: group)
+        case .ping(let check):
+            return PingProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), group: group)
+        case .misc(let check):
+            return MiscProbe(check: check, defaultIdentity: scriptIdentity)
+        case .file(let check):
+            guard let file = trackFiles[check.trackFile.value] else {
+                return FailingProbe(failure: CheckFailure(.file, "track_file \(check.trackFile.value) is not defined"))
+            }
+            return FileProbe(check: check, trackedFile: file, realServerWeight: realServer.weight.value)
+        }
+    }
+
+    private static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// A checker that cannot run as configured: it fails every time, saying why.
+struct FailingProbe: HealthProbe {
+    let failure: CheckFailure
+    func run() async -> CheckOutcome { .failure(failure) }
+}
