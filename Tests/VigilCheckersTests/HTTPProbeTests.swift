@@ -50,16 +50,16 @@ struct HTTPProbeTests {
     func digests() async throws {
         try await NIOProbeLab.run { lab in
             let server = try await lab.startServer(["mode": "http", "routes": Self.routes])
-            let okDigest = try NIOProbeLab.pythonMD5("all good\n")
+            let okDigest = try await NIOProbeLab.pythonMD5("all good\n")
             #expect(try await Self.probe(lab, server, "url {\npath /ok\ndigest \(okDigest)\n}").run() == .success)
             let wrong = String(repeating: "0", count: 32)
             let mismatch = try await Self.probe(lab, server, "url {\npath /ok\ndigest \(wrong)\n}").run()
             #expect(mismatch == .failure(CheckFailure(.digest, "GET /ok: body digest \(okDigest), expected \(wrong)")))
             // A chunked body (HTTP/1.1) is digested as decoded; so is one that ends with the connection.
-            let chunkedDigest = try NIOProbeLab.pythonMD5("a body sent in two chunks\n")
+            let chunkedDigest = try await NIOProbeLab.pythonMD5("a body sent in two chunks\n")
             let chunked = "http_protocol 1.1\nurl {\npath /chunked\ndigest \(chunkedDigest)\n}"
             #expect(try await Self.probe(lab, server, chunked).run() == .success)
-            let unframedDigest = try NIOProbeLab.pythonMD5("ends when the connection does\n")
+            let unframedDigest = try await NIOProbeLab.pythonMD5("ends when the connection does\n")
             let unframed = "url {\npath /unframed\ndigest \(unframedDigest)\n}"
             #expect(try await Self.probe(lab, server, unframed).run() == .success)
         }
@@ -124,7 +124,7 @@ struct HTTPProbeTests {
     func refused() async throws {
         try await NIOProbeLab.run { lab in
             let server = try await lab.startServer(["mode": "http", "routes": Self.routes])
-            server.stop()
+            await server.stop()
             let outcome = try await Self.probe(lab, server, "url {\npath /ok\n}").run()
             #expect(outcome.resultLabel == "refused", "\(outcome)")
         }
@@ -166,11 +166,11 @@ struct HTTPProbeTests {
     @Test("SSL_GET with a self-signed certificate passes without verification; SNI only with enable_sni", .timeLimit(.minutes(1)))
     func tlsSelfSigned() async throws {
         try await NIOProbeLab.run { lab in
-            let (certificate, key) = try lab.makeCertificate()
+            let (certificate, key) = try await lab.makeCertificate()
             let server = try await lab.startServer([
                 "mode": "http", "routes": Self.routes, "tls": true, "cert": certificate, "key": key,
             ])
-            let digest = try NIOProbeLab.pythonMD5("all good\n")
+            let digest = try await NIOProbeLab.pythonMD5("all good\n")
             let plain = try Self.probe(lab, server, "url {\npath /ok\ndigest \(digest)\n}", ssl: true)
             #expect(await plain.run() == .success)
             #expect(server.entries("sni").first?["name"] is NSNull)
@@ -182,7 +182,7 @@ struct HTTPProbeTests {
             #expect(host?["host"] == "www.example.com")
 
             // TLS and a body that ends with the connection (no close_notify from Python): still read whole.
-            let unframedDigest = try NIOProbeLab.pythonMD5("ends when the connection does\n")
+            let unframedDigest = try await NIOProbeLab.pythonMD5("ends when the connection does\n")
             let unframed = try Self.probe(lab, server, "url {\npath /unframed\ndigest \(unframedDigest)\n}", ssl: true)
             #expect(await unframed.run() == .success)
         }

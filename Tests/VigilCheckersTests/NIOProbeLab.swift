@@ -38,7 +38,7 @@ final class NIOProbeLab {
     static func run<Result>(_ body: (NIOProbeLab) async throws -> Result) async throws -> Result {
         let lab = try NIOProbeLab()
         do {
-            try await lab.enterClientNamespace()
+            try await lab.build()
             let result = try await body(lab)
             await lab.tearDown()
             return result
@@ -52,19 +52,23 @@ final class NIOProbeLab {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    private func build() async throws {
         for host in [client, server] {
-            try Self.shell("ip netns add \(host)")
-            try Self.shell("ip -n \(host) link set lo up")
+            try await Self.shell("ip netns add \(host)")
+            try await Self.shell("ip -n \(host) link set lo up")
         }
-        try Self.shell("ip -n \(client) link add eth0 type veth peer name eth0 netns \(server)")
-        try Self.shell("ip -n \(client) addr add 192.0.2.1/24 dev eth0")
-        try Self.shell("ip -n \(client) addr add 192.0.2.3/24 dev eth0")
-        try Self.shell("ip -n \(client) addr add 2001:db8::1/64 dev eth0 nodad")
-        try Self.shell("ip -n \(server) addr add 192.0.2.2/24 dev eth0")
-        try Self.shell("ip -n \(server) addr add 2001:db8::2/64 dev eth0 nodad")
-        try Self.shell("ip -n \(client) link set eth0 up")
-        try Self.shell("ip -n \(server) link set eth0 up")
+        try await Self.shell("ip -n \(client) link add eth0 type veth peer name eth0 netns \(server)")
+        try await Self.shell("ip -n \(client) addr add 192.0.2.1/24 dev eth0")
+        try await Self.shell("ip -n \(client) addr add 192.0.2.3/24 dev eth0")
+        try await Self.shell("ip -n \(client) addr add 2001:db8::1/64 dev eth0 nodad")
+        try await Self.shell("ip -n \(server) addr add 192.0.2.2/24 dev eth0")
+        try await Self.shell("ip -n \(server) addr add 2001:db8::2/64 dev eth0 nodad")
+        try await Self.shell("ip -n \(client) link set eth0 up")
+        try await Self.shell("ip -n \(server) link set eth0 up")
         try Self.serverScript.write(to: directory.appendingPathComponent("server.py"), atomically: true, encoding: .utf8)
+        try await enterClientNamespace()
     }
 
     /// Moves the group's only thread into the client namespace (setns acts on the calling thread).
@@ -80,9 +84,9 @@ final class NIOProbeLab {
     }
 
     private func tearDown() async {
-        for server in servers { server.stop() }
+        for server in servers { await server.stop() }
         try? await group.shutdownGracefully()
-        for host in [client, server] { _ = try? Self.shell("ip netns del \(host)") }
+        for host in [client, server] { _ = try? await Self.shell("ip netns del \(host)") }
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -102,29 +106,34 @@ final class NIOProbeLab {
         var configuration = configuration
         configuration["address"] = address.description
         configuration["port"] = port
-        configuration["log"] = directory.appendingPathComponent(name + ".log").path
+        let logFile = directory.appendingPathComponent(name + ".log").path
+        configuration["log"] = logFile
         configuration["ready"] = directory.appendingPathComponent(name + ".ready").path
         let configurationFile = directory.appendingPathComponent(name + ".json")
         try JSONSerialization.data(withJSONObject: configuration).write(to: configurationFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = ["netns", "exec", server, Self.python, directory.path + "/server.py", configurationFile.path]
-        let errors = directory.appendingPathComponent(name + ".stderr")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let server = NIOLabServer(
-            process: process, address: address, port: port, logFile: configuration["log"] as? String ?? "")
-        servers.append(server)
-        let ready = configuration["ready"] as? String ?? ""
+        return try await startInServerNamespace(
+            [Self.python, directory.path + "/server.py", configurationFile.path], name: name, address: address,
+            port: port, logFile: logFile)
+    }
+
+    /// Starts `arguments` inside the server namespace and waits for it to create `<name>.ready`
+    /// in the lab's directory (the Python programs do once they listen).
+    func startInServerNamespace(
+        _ arguments: [String], name: String, address: IPAddress = NIOProbeLab.serverAddress, port: Int,
+        logFile: String = "/dev/null"
+    ) async throws -> NIOLabServer {
+        let output = directory.appendingPathComponent(name + ".output").path
+        let pid = try Self.spawn(["/usr/sbin/ip", "netns", "exec", server] + arguments, output: output)
+        let started = NIOLabServer(pid: pid, address: address, port: port, logFile: logFile)
+        servers.append(started)
+        let ready = directory.appendingPathComponent(name + ".ready").path
         for _ in 0..<500 {
-            if FileManager.default.fileExists(atPath: ready) { return server }
-            guard process.isRunning else { break }
+            if FileManager.default.fileExists(atPath: ready) { return started }
+            guard started.isRunning() else { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-        throw NIOLabFailure(description: "server \(name) did not start: \(text)")
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        throw NIOLabFailure(description: "\(name) did not start: \(text)")
     }
 
     /// An endpoint on the server with a connect_timeout (default 2 s).
@@ -163,39 +172,78 @@ final class NIOProbeLab {
     }
 
     /// A self-signed certificate and key made by `openssl req` for this test.
-    func makeCertificate() throws -> (certificate: String, key: String) {
+    func makeCertificate() async throws -> (certificate: String, key: String) {
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        try Self.shell(
+        try await Self.shell(
             "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=www.example.com "
-                + "-keyout \(key) -out \(certificate) 2>&1")
+                + "-keyout \(key) -out \(certificate)")
         return (certificate, key)
     }
 
     /// MD5 of `body` in hex, by Python's hashlib: an independent judge of our MD5.
-    static func pythonMD5(_ body: String) throws -> String {
-        let output = try shell("printf '%s' \(quote(body)) | \(python) -c 'import hashlib,sys; print(hashlib.md5(sys.stdin.buffer.read()).hexdigest())'")
+    static func pythonMD5(_ body: String) async throws -> String {
+        let script = "import hashlib,sys; print(hashlib.md5(sys.stdin.buffer.read()).hexdigest())"
+        let output = try await shell("printf '%s' \(quote(body)) | \(python) -c \(quote(script))")
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    func inClient(_ command: String) throws {
-        try Self.shell("ip netns exec \(client) \(command)")
+    func inClient(_ command: String) async throws {
+        try await Self.shell("ip netns exec \(client) \(command)")
     }
 
+    /// Runs `command` with /bin/sh and returns what it printed (stdout and stderr); throws unless it exits 0.
     @discardableResult
-    static func shell(_ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw NIOLabFailure(description: "\(command): \(text)") }
+    static func shell(_ command: String) async throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vnp-shell-\(UUID().uuidString)").path
+        defer { unlink(output) }
+        let pid = try spawn(["/bin/sh", "-c", command], output: output)
+        let status = try await exitStatus(of: pid)
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw NIOLabFailure(description: "\(command) (status \(status)): \(text)") }
         return text
+    }
+
+    /// Starts `arguments` (the first a full path) with stdin from /dev/null, stdout and stderr into
+    /// `output`, and every other descriptor closed. Not Foundation's Process: tests running in
+    /// parallel spawn children at the same time, and a pipe end inherited by a long-lived server
+    /// (or a missed exit) would leave a reader waiting for ever.
+    static func spawn(_ arguments: [String], output: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        if let closeFrom = closeFromAction { _ = closeFrom(&actions, 3) }
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard result == 0 else {
+            throw NIOLabFailure(description: "cannot start \(arguments[0]): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np, which Swift cannot see without _GNU_SOURCE.
+    private static let closeFromAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(
+            symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
+
+    /// Waits for `pid` to exit without holding a thread: checks every 5 ms.
+    static func exitStatus(of pid: pid_t) async throws -> Int32 {
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f) }
+            if result < 0 && errno != EINTR {
+                throw NIOLabFailure(description: "waitpid \(pid): \(String(cString: strerror(errno)))")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Single-quotes `text` for /bin/sh.
@@ -203,9 +251,9 @@ final class NIOProbeLab {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    /// How late a probe may return after its connect_timeout: the loop's timer plus scheduling on
-    /// two busy cores.
-    static let timeoutSlack = Duration.milliseconds(750)
+    /// How late a probe may return after its connect_timeout: the loop's timer, then the resumed
+    /// task waiting for a cooperative thread on two cores shared with every other suite.
+    static let timeoutSlack = Duration.seconds(1)
 
     /// Runs `probe` once and measures how long it took.
     static func timed(_ probe: some HealthProbe) async -> (outcome: CheckOutcome, elapsed: Duration) {
@@ -216,25 +264,35 @@ final class NIOProbeLab {
     }
 }
 
-/// One Python server of the lab, with what it logged.
+/// One server process of the lab (started by PID, killed by PID), with what it logged.
 final class NIOLabServer {
-    let process: Process
+    let pid: pid_t
     let address: IPAddress
     let port: Int
     let logFile: String
+    private var exited = false
 
-    init(process: Process, address: IPAddress, port: Int, logFile: String) {
-        self.process = process
+    init(pid: pid_t, address: IPAddress, port: Int, logFile: String) {
+        self.pid = pid
         self.address = address
         self.port = port
         self.logFile = logFile
     }
 
+    /// False once the process has exited (and been reaped, so its PID is never signalled again).
+    func isRunning() -> Bool {
+        guard !exited else { return false }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { exited = true }
+        return !exited
+    }
+
     /// Kills the server by its PID and waits for it.
-    func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+    func stop() async {
+        guard isRunning() else { return }
+        kill(pid, SIGKILL)
+        _ = try? await NIOProbeLab.exitStatus(of: pid)
+        exited = true
     }
 
     /// The entries for `event` once there are at least `count` (the server logs from its own threads,

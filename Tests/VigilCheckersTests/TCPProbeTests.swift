@@ -14,7 +14,7 @@ struct TCPProbeTests {
             let server = try await lab.startServer(["mode": "accept"])
             let probe = TCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port), group: lab.group)
             #expect(await probe.run() == .success)
-            server.stop()
+            await server.stop()
             let outcome = await probe.run()
             #expect(outcome.resultLabel == "refused", "\(outcome)")
         }
@@ -100,8 +100,8 @@ struct TCPProbeTests {
         try await NIOProbeLab.run { lab in
             let server = try await lab.startServer(["mode": "accept"])
             // Packets marked 7 use table 100, where the server's subnet is unreachable.
-            try lab.inClient("ip rule add fwmark 7 table 100")
-            try lab.inClient("ip route add unreachable 192.0.2.0/24 table 100")
+            try await lab.inClient("ip rule add fwmark 7 table 100")
+            try await lab.inClient("ip route add unreachable 192.0.2.0/24 table 100")
             let marked = TCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port, firewallMark: 7), group: lab.group)
             let outcome = await marked.run()
             #expect(outcome.resultLabel == "unreachable", "\(outcome)")

@@ -23,11 +23,17 @@ struct StatusTableTests {
             virtualServers: [
                 VirtualServerStatus(
                     service: "TCP 192.0.2.100:80", scheduler: "rr", forwarding: "DR", persistenceTimeout: 300, quorum: 1,
+                    quorumUp: true,
                     realServers: [
-                        RealServerStatus(address: "198.51.100.11:80", weight: 1, forwarding: "DR", checkers: ["TCP_CHECK"], health: "up", lastCheckSeconds: 0.0012),
+                        RealServerStatus(
+                            address: "198.51.100.11:80", weight: 1, forwarding: "DR", checkers: ["TCP_CHECK"], health: "up",
+                            lastCheckSeconds: 0.0012, lastResults: ["TCP_CHECK success"]),
                         RealServerStatus(address: "198.51.100.12:80", weight: 1, forwarding: "DR", checkers: [], health: nil, lastCheckSeconds: nil),
                     ])
-            ])
+            ],
+            ipvs: IPVSStatus(
+                available: true,
+                table: ["IP Virtual Server version 1.2.1 (size=4096)", "TCP  192.0.2.100:80 rr persistent 300"], problem: nil))
     }
 
     @Test("Instances, VIPs and real servers line up in columns, ipvsadm style")
@@ -42,10 +48,14 @@ struct StatusTableTests {
             VI_1      eth0       51    MASTER         90/100  192.0.2.100/24  -             2026-11-25T06:00:01.000Z
             VI_2      -          -     (not running)  50      -               -             -
 
-            Prot LocalAddress:Port  Scheduler          Forward  Weight  Health         Last check
-            TCP 192.0.2.100:80      rr persistent 300
-              -> 198.51.100.11:80                      DR       1       up             1.2 ms
+            Prot LocalAddress:Port  Scheduler          Forward  Weight  Health         Last check  Results
+            TCP 192.0.2.100:80      rr persistent 300                   quorum up
+              -> 198.51.100.11:80                      DR       1       up             1.2 ms      TCP_CHECK success
               -> 198.51.100.12:80                      DR       1       (not checked)  -
+
+            kernel IPVS table (ipvsadm -Ln):
+            IP Virtual Server version 1.2.1 (size=4096)
+            TCP  192.0.2.100:80 rr persistent 300
 
             """
         #expect(text == expected)

@@ -48,4 +48,3 @@ enum DatagramSocketAddress {
         return raw
     }
 }
-}

@@ -23,3 +23,15 @@ struct DatagramSocketError: Error {
         return CheckFailure(.error, "\(step): \(String(cString: strerror(code)))")
     }
 }
+
+/// Socket errors of datagram probes sorted into check failure reasons.
+enum DatagramFailure {
+    static func classify(errno code: CInt) -> CheckFailure {
+        let text = String(cString: strerror(code)).lowercased()
+        switch code {
+        case ECONNREFUSED: return CheckFailure(.refused, "\(text) (ICMP port unreachable)")
+        case EHOSTUNREACH, ENETUNREACH, EHOSTDOWN, ENETDOWN, ENONET: return CheckFailure(.unreachable, text)
+        default: return CheckFailure(.error, text)
+        }
+    }
+}

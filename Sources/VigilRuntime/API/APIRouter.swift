@@ -142,7 +142,8 @@ public final class APIRouter: HTTPRequestHandler {
                 }),
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
             virtualServers: ConfiguredStatus.virtualServers(
-                loaded.configuration, live: await checks?.liveStatus() ?? [:], quorum: await checks?.quorumStatus() ?? [:]))
+                loaded.configuration, live: await checks?.liveStatus() ?? [:], quorum: await checks?.quorumStatus() ?? [:]),
+            ipvs: await checks?.ipvsStatus())
         do {
             return .json(200, try StatusJSON.encode(document))
         } catch {

@@ -343,6 +343,20 @@ public actor CheckEngine {
         return result
     }
 
+    /// The kernel's table as `ipvsadm -Ln` prints it.
+    func ipvsStatus() async -> IPVSStatus {
+        guard let kernel else {
+            return IPVSStatus(available: false, table: [], problem: "the kernel has no IPVS; checks run without a table")
+        }
+        do {
+            let snapshot = try await kernel.snapshot()
+            let lines = IPVSTableText.render(snapshot).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            return IPVSStatus(available: true, table: lines.last == "" ? Array(lines.dropLast()) : lines, problem: nil)
+        } catch {
+            return IPVSStatus(available: true, table: [], problem: "cannot read the IPVS table: \(error)")
+        }
+    }
+
     func quorumStatus() -> [String: Bool] {
         var result: [String: Bool] = [:]
         for (index, server) in virtualServers.enumerated() { result[CheckIdentity.label(of: server)] = health[index].quorum.isUp }

@@ -104,14 +104,10 @@ final class NotifyRunner: Sendable {
     /// Waits until every queued script has finished (shutdown waits for notify_stop).
     func drain() async { await queue.withLock { $0 }?.value }
 
-    /// nil on success, else why it failed.
+    /// nil on success, else why it failed. As root, the script drops to its user (script_user or
+    /// the block's own) the way keepalived does.
     static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
-        var arguments = run.arguments
-        // As root, drop to the script user the way keepalived does (script_user, or the block's user).
-        if geteuid() == 0, let user = run.user, user != "root" {
-            let group = run.group.map { "--regid=\($0)" } ?? "--regid=\(user)"
-            arguments = ["/usr/bin/setpriv", "--reuid=\(user)", group, "--init-groups", "--"] + arguments
-        }
-        return await ScriptProcess.run(arguments, timeout: timeout)
+        let identity = run.user.map { ScriptProcess.Identity(user: $0, group: run.group) }
+        return await ScriptProcess.run(run.arguments, timeout: timeout, identity: identity)
     }
 }

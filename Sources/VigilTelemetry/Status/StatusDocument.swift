@@ -8,16 +8,34 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var health: HealthStatus
     public var vrrpInstances: [VRRPInstanceStatus]
     public var virtualServers: [VirtualServerStatus]
+    /// The kernel's IPVS table as read now; nil when no check engine runs.
+    public var ipvs: IPVSStatus?
 
     public init(
         daemon: DaemonStatus, config: ConfigStatus, health: HealthStatus, vrrpInstances: [VRRPInstanceStatus],
-        virtualServers: [VirtualServerStatus]
+        virtualServers: [VirtualServerStatus], ipvs: IPVSStatus? = nil
     ) {
+        self.ipvs = ipvs
         self.daemon = daemon
         self.config = config
         self.health = health
         self.vrrpInstances = vrrpInstances
         self.virtualServers = virtualServers
+    }
+}
+
+/// The kernel's IPVS table, in `ipvsadm -Ln`'s layout, or why there is none.
+public struct IPVSStatus: Codable, Sendable, Equatable {
+    public var available: Bool
+    /// `ipvsadm -Ln`'s lines; empty when IPVS is unavailable or unreadable.
+    public var table: [String]
+    /// Why the table is missing (no IPVS in the kernel, a read error).
+    public var problem: String?
+
+    public init(available: Bool, table: [String], problem: String?) {
+        self.available = available
+        self.table = table
+        self.problem = problem
     }
 }
 

@@ -21,6 +21,15 @@ public enum StatusTable {
         out.append(vrrpTable(status.vrrpInstances))
         out.append("")
         out.append(ipvsTable(status.virtualServers))
+        if let ipvs = status.ipvs {
+            out.append("")
+            if ipvs.table.isEmpty {
+                out.append("kernel IPVS table: \(ipvs.problem ?? "empty")")
+            } else {
+                out.append("kernel IPVS table (ipvsadm -Ln):")
+                out.append(contentsOf: ipvs.table)
+            }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
