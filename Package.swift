@@ -107,7 +107,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "VigilBench",
-            dependencies: ["VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilRuntime"],
+            dependencies: ["VigilCore", "VigilConfig", "VigilIPVS", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilRuntime"],
             path: "Benchmarks/VigilBench"
         ),
 
@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "VigilCheckersTests",
             dependencies: [
-                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore",
+                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "CLinuxExtras",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

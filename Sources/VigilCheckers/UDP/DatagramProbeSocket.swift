@@ -1,3 +1,4 @@
+import CLinuxExtras
 import Glibc
 import VigilCheck
 import VigilCore
