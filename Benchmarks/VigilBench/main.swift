@@ -1,5 +1,6 @@
 // vigil-bench: Vigil's performance targets as measurements, printed as a table.
-// Usage: vigil-bench [config] [metrics] [--runs N]   (no suite: all of them)
+// Usage: vigil-bench [config] [metrics] [ipvs] [--runs N]   (no suite: config and metrics;
+// ipvs needs a kernel with IPVS: scripts/kernel-vm/run.sh -- .build-vbench/release/vigil-bench ipvs)
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,8 +21,15 @@ for suite in selected {
         rows += ConfigBenchmark.run(runs: runs ?? 15)
     case "metrics":
         rows += await MetricsBenchmark.run(runs: runs)
+    case "ipvs":
+        if let reason = IPVSReconcileBench.unavailableReason() {
+            print("vigil-bench ipvs: needs a kernel with IPVS and root: \(reason). Run it in the emulated kernel: "
+                + "scripts/kernel-vm/run.sh -- .build-vbench/release/vigil-bench ipvs")
+            exit(3)
+        }
+        rows += await IPVSReconcileBench.run(runs: runs ?? 5)
     default:
-        print("vigil-bench: unknown suite '\(suite)'; known: config, metrics")
+        print("vigil-bench: unknown suite '\(suite)'; known: config, metrics, ipvs")
         exit(2)
     }
 }
