@@ -121,6 +121,7 @@ let package = Package(
             name: "VigilCheckersTests",
             dependencies: [
                 "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "CLinuxExtras",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -68,17 +68,12 @@ public struct CheckIdentity: Sendable, Hashable {
     public static func label(of server: VirtualServer) -> String {
         let proto = server.protocol.value.rawValue.lowercased()
         switch server.target {
-        case .address(let address, let port): return "\(hostPort(address.value, port.value))/\(proto)"
+        case .address(let address, let port): return "\(address.value.withPort(port.value))/\(proto)"
         case .fwmark(let mark): return "fwmark:\(mark.value)/\(LVSAddressFamily(server.addressFamily ?? .ipv4).rawValue)"
         case .group(let name): return "group:\(name.value)/\(proto)"
         }
     }
 
     /// The `real_server` label of a real server.
-    public static func label(of server: RealServer) -> String { hostPort(server.address.value, server.port.value) }
-
-    static func hostPort(_ address: IPAddress, _ port: Int) -> String {
-        if case .v6 = address { return "[\(address)]:\(port)" }
-        return "\(address):\(port)"
-    }
+    public static func label(of server: RealServer) -> String { server.address.value.withPort(server.port.value) }
 }

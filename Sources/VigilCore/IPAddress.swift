@@ -216,6 +216,14 @@ public enum IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible, 
         }
     }
 
+    /// The address with a port, IPv6 in brackets: `192.0.2.1:80`, `[2001:db8::1]:80`.
+    public func withPort<Port: BinaryInteger>(_ port: Port) -> String {
+        switch self {
+        case .v4(let address): "\(address):\(port)"
+        case .v6(let address): "[\(address)]:\(port)"
+        }
+    }
+
     public static func < (lhs: IPAddress, rhs: IPAddress) -> Bool {
         switch (lhs, rhs) {
         case (.v4(let a), .v4(let b)): a < b

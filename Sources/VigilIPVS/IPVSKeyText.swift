@@ -7,7 +7,7 @@ extension IPVSServiceKey {
         switch self {
         case .address(let proto, let address, let port):
             let name = proto.name.uppercased()
-            return name + String(repeating: " ", count: max(1, 5 - name.count)) + IPVSAddressText.endpoint(address, port: port)
+            return name + String(repeating: " ", count: max(1, 5 - name.count)) + address.withPort(port)
         case .firewallMark(let mark, let family):
             return family == .ipv6 ? "FWM  \(mark) IPv6" : "FWM  \(mark)"
         }
@@ -16,15 +16,5 @@ extension IPVSServiceKey {
 
 extension IPVSDestinationKey {
     /// `198.51.100.1:80` or `[2001:db8::2]:80`, as ipvsadm -n writes a real server.
-    public var ipvsText: String { IPVSAddressText.endpoint(address, port: port) }
-}
-
-/// How ipvsadm writes an address with a port (IPv6 in brackets).
-enum IPVSAddressText {
-    static func endpoint(_ address: IPAddress, port: UInt16) -> String {
-        switch address {
-        case .v4(let v4): "\(v4):\(port)"
-        case .v6(let v6): "[\(v6)]:\(port)"
-        }
-    }
+    public var ipvsText: String { address.withPort(port) }
 }

@@ -6,7 +6,7 @@ real machine (the demo). Standard library only; busybox httpd serves the pages (
 http.server takes 7-14 s to start under emulation). ipvs_tutorial.py drives scenarios on it.
 
     with TutorialLab("DR") as lab:
-        lab.start_http("rs1"); lab.start_http("rs2"); lab.wait_http("rs1"); lab.wait_http("rs2")
+        lab.start_real_servers()
         lab.start_vigild(vigild, lab.vigild_config(checker="HTTP_GET"))
         lab.request() → "rs1" | "rs2" | None;  lab.destinations() → ["rs1", "rs2"];  lab.metrics()
 
@@ -23,7 +23,6 @@ Leaving the `with` block kills what this lab started (by PID) and deletes its na
 """
 
 import contextlib
-import ctypes
 import http.client as httpclient
 import itertools
 import os
@@ -34,7 +33,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.dont_write_bytecode = True
@@ -50,8 +48,6 @@ IPVSADM = "/usr/sbin/ipvsadm"
 BUSYBOX = "/bin/busybox"
 METRICS_PORT = 9100  # on the director's own loopback
 
-_CLONE_NEWNET = 0x40000000
-_libc = ctypes.CDLL(None, use_errno=True)
 _lab_counter = itertools.count(1)
 
 LAYOUTS = {
@@ -76,29 +72,7 @@ LAYOUTS = {
 # ---------------------------------------------------------------------------------------------
 # Namespaces
 
-def ns_call(ns, fn):
-    """Run fn() on a thread that entered network namespace ns (the caller's thread never moves)."""
-    box = {}
-
-    def work():
-        try:
-            fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-            try:
-                if _libc.setns(fd, _CLONE_NEWNET) != 0:
-                    err = ctypes.get_errno()
-                    raise OSError(err, f"setns({ns}): {os.strerror(err)}")
-            finally:
-                os.close(fd)
-            box["result"] = fn()
-        except BaseException as e:  # handed to the caller's thread
-            box["error"] = e
-
-    t = threading.Thread(target=work, name=f"netns-{ns}")
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
+ns_call = harness.ns_call
 
 
 def ns_sysctl(ns, settings):
@@ -352,6 +326,13 @@ class TutorialLab:
             status, body = ns_http_get(self.ns("director"), address, 80, timeout=1)
             return status == 200 and body.strip() == name
         return wait_until(answers, timeout, f"{name}'s httpd to answer on {address}:80")
+
+    def start_real_servers(self):
+        """Every real server's httpd, started and answering."""
+        for name in self.real_servers:
+            self.start_http(name)
+        for name in self.real_servers:
+            self.wait_http(name)
 
     def vigild_config(self, checker="HTTP_GET", delay_loop=1, connect_timeout=1, retry=1,
                       delay_before_retry=1, scheduler="rr"):

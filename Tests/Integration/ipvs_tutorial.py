@@ -141,10 +141,7 @@ def run_tutorial(method, vigild, report, checker="HTTP_GET", slack=3.0, metric_n
         lab = TutorialLab(method).__enter__()
     try:
         with report.step("real servers answer"):
-            for name in lab.real_servers:
-                lab.start_http(name)
-            for name in lab.real_servers:
-                lab.wait_http(name)
+            lab.start_real_servers()
         with report.step("vigild starts"):
             timings["vigild_start"] = round(lab.start_vigild(vigild, lab.vigild_config(
                 checker=checker, delay_loop=delay_loop, connect_timeout=connect_timeout, retry=retry,
@@ -208,10 +205,7 @@ def run_tutorial(method, vigild, report, checker="HTTP_GET", slack=3.0, metric_n
             assert answers == [None] * 3, f"with both real servers down the VIP still answered {answers}"
 
         with report.step("both return: back in IPVS and round robin"):
-            for name in lab.real_servers:
-                lab.start_http(name)
-            for name in lab.real_servers:
-                lab.wait_http(name)
+            lab.start_real_servers()
             t0 = time.monotonic()  # from when both answer again: the checker cannot see them earlier
             limit = delay_loop + slack
             wait_until(lambda: lab.destinations() == ["rs1", "rs2"], limit + 10, "rs1 and rs2 back in ipvsadm -Ln")
@@ -238,10 +232,7 @@ def run_baseline(method, report, requests=6):
         lab = TutorialLab(method).__enter__()
     try:
         with report.step("real servers answer"):
-            for name in lab.real_servers:
-                lab.start_http(name)
-            for name in lab.real_servers:
-                lab.wait_http(name)
+            lab.start_real_servers()
         with report.step("ipvsadm programs the service"):
             forward = "-g" if method == "DR" else "-m"
             lab.ipvsadm("-A", "-t", f"{lab.vip}:80", "-s", "rr")

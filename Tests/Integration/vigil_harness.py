@@ -5,6 +5,7 @@ runner can end it (and only it) if a test is interrupted.
 """
 
 import contextlib
+import ctypes
 import gzip
 import http.client as httpclient
 import json
@@ -15,6 +16,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 
@@ -22,6 +24,39 @@ BIN_DIR = os.environ.get("VIGIL_BIN_DIR", "")
 
 # PIDs of processes this suite started and has not reaped yet; the runner ends stragglers by PID.
 STARTED_PIDS = set()
+
+
+_CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def ns_call(ns, fn):
+    """Run fn() on a short-lived thread that has entered network namespace ns; returns its result.
+
+    setns(CLONE_NEWNET) changes only the calling thread, so the caller's own thread never moves;
+    sockets created inside fn() stay in ns for their whole life.
+    """
+    box = {}
+
+    def work():
+        try:
+            fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
+            try:
+                if _libc.setns(fd, _CLONE_NEWNET) != 0:
+                    err = ctypes.get_errno()
+                    raise OSError(err, f"setns({ns}): {os.strerror(err)}")
+            finally:
+                os.close(fd)
+            box["result"] = fn()
+        except BaseException as e:  # handed to the caller's thread
+            box["error"] = e
+
+    t = threading.Thread(target=work, name=f"netns-{ns}")
+    t.start()
+    t.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("result")
 
 
 class Skip(Exception):

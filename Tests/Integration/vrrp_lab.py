@@ -12,7 +12,6 @@ Only documentation addresses are used: 192.0.2.0/24 and 2001:db8::/32.
 """
 
 import contextlib
-import ctypes
 import http.client as httpclient
 import itertools
 import os
@@ -40,8 +39,6 @@ VRID = 51
 METRICS_PORT = 7390  # each host has its own loopback, so the same port in every namespace
 HOST_INDEX = {"h1": 1, "h2": 2, "h3": 3}
 
-_CLONE_NEWNET = 0x40000000
-_libc = ctypes.CDLL(None, use_errno=True)
 _lab_counter = itertools.count(1)
 
 
@@ -114,33 +111,7 @@ def vrrp_config(state="MASTER", priority=100, version=2, advert_int=1, vip=VIP4 
 # ---------------------------------------------------------------------------------------------
 # Namespaces
 
-def ns_call(ns, fn):
-    """Run fn() on a short-lived thread that has entered network namespace ns; returns its result.
-
-    setns(CLONE_NEWNET) changes only the calling thread, so the test's own thread never moves;
-    sockets created inside fn() stay in ns for their whole life.
-    """
-    box = {}
-
-    def work():
-        try:
-            fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-            try:
-                if _libc.setns(fd, _CLONE_NEWNET) != 0:
-                    err = ctypes.get_errno()
-                    raise OSError(err, f"setns({ns}): {os.strerror(err)}")
-            finally:
-                os.close(fd)
-            box["result"] = fn()
-        except BaseException as e:  # handed to the caller's thread
-            box["error"] = e
-
-    t = threading.Thread(target=work, name=f"netns-{ns}")
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box.get("result")
+ns_call = harness.ns_call
 
 
 def ns_socket(ns, family, type_, proto=0):

@@ -64,6 +64,36 @@ struct FastConnectTests {
         }
     }
 
+    @Test("bind_if: eth0 works, lo cannot reach the server, a missing interface fails", .timeLimit(.minutes(1)))
+    func bindInterface() async throws {
+        try await FastConnectLab.run { lab, poller in
+            let server = try await lab.startServer(["mode": "accept"])
+            let onEth0 = FastTCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port, bindInterface: "eth0"), poller: poller)
+            #expect(await onEth0.run() == .success)
+            // Bound to lo, the server's address is not reachable: proves the option is applied.
+            let onLoopback = FastTCPProbe(
+                endpoint: NIOProbeLab.endpoint(port: server.port, timeout: .milliseconds(500), bindInterface: "lo"), poller: poller)
+            #expect(await onLoopback.run().passed == false)
+            let missing = FastTCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port, bindInterface: "nosuch0"), poller: poller)
+            #expect(await missing.run().passed == false)
+        }
+    }
+
+    @Test("fwmark: marked connects follow the policy route for the mark", .timeLimit(.minutes(1)))
+    func firewallMark() async throws {
+        try await FastConnectLab.run { lab, poller in
+            let server = try await lab.startServer(["mode": "accept"])
+            // Packets marked 7 use table 100, where the server's subnet is unreachable.
+            try await lab.inClient("ip rule add fwmark 7 table 100")
+            try await lab.inClient("ip route add unreachable 192.0.2.0/24 table 100")
+            let marked = FastTCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port, firewallMark: 7), poller: poller)
+            let outcome = await marked.run()
+            #expect(outcome.resultLabel == "unreachable", "\(outcome)")
+            let otherMark = FastTCPProbe(endpoint: NIOProbeLab.endpoint(port: server.port, firewallMark: 8), poller: poller)
+            #expect(await otherMark.run() == .success)
+        }
+    }
+
     @Test("1,000 connects at once all pass, and every descriptor is closed again", .timeLimit(.minutes(1)))
     func thousandConcurrent() async throws {
         try await FastConnectLab.run { lab, poller in

@@ -1,11 +1,26 @@
 import Foundation
+import NIOCore
 import Testing
 import VigilCheck
-import VigilCheckers
+@testable import VigilCheckers
 import VigilCore
 
+/// A bare connect through `ProbeConnection`, the NIO connection layer HTTP_GET, SSL_GET and
+/// SMTP_CHECK share (TCP_CHECK itself runs on the epoll poller: FastConnectTests).
+struct TCPProbe: HealthProbe {
+    let endpoint: ProbeEndpoint
+    let group: any EventLoopGroup
+
+    func run() async -> CheckOutcome {
+        switch await ProbeConnection.run(endpoint: endpoint, group: group, completion: .onConnect(())) {
+        case .success: .success
+        case .failure(let failure): .failure(failure)
+        }
+    }
+}
+
 @Suite(
-    "TCP_CHECK against servers in namespaces", .serialized,
+    "The NIO connection layer (used by HTTP and SMTP checks) against servers in namespaces", .serialized,
     .enabled(if: NIOProbeLab.isRoot, "NEEDS ROOT: creates network namespaces (CI runs as root)"))
 struct TCPProbeTests {
     @Test("a listener passes; once it is killed the port refuses", .timeLimit(.minutes(1)))

@@ -51,9 +51,6 @@ public struct SMTPProbe: HealthProbe {
     }
 
     private static func describe(_ endpoint: ProbeEndpoint) -> String {
-        switch endpoint.address {
-        case .v4(let address): "\(address):\(endpoint.port)"
-        case .v6(let address): "[\(address)]:\(endpoint.port)"
-        }
+        endpoint.address.withPort(endpoint.port)
     }
 }

@@ -7,12 +7,7 @@ public struct HTTPListenSpec: Sendable, Encodable, Hashable {
     public let location: SourceLocation?
 
     /// Written the way the flag takes it: `127.0.0.1:7390`, `[::1]:7390`.
-    public var text: String {
-        switch address {
-        case .v4: "\(address):\(port)"
-        case .v6: "[\(address)]:\(port)"
-        }
-    }
+    public var text: String { address.withPort(port) }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()

@@ -12,8 +12,7 @@ public enum VirtualServerTarget: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .address(let address, let port):
-            if case .v6 = address.value { return "[\(address.value)]:\(port.value)" }
-            return "\(address.value):\(port.value)"
+            return address.value.withPort(port.value)
         case .fwmark(let mark): return "fwmark \(mark.value)"
         case .group(let name): return "group \(name.value)"
         }

@@ -73,7 +73,10 @@ public actor CheckEngine {
                 ?? CheckerSchedule(
                     delayLoop: real.delayLoop.value, retry: 0, delayBeforeRetry: real.delayLoop.value,
                     warmup: Seconds(microseconds: 0), alpha: false)
-            slots[index] = CheckSlot(identity: identity, probe: probe, schedule: schedule)
+            let labels = CheckerLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker)
+            slots[index] = CheckSlot(
+                identity: identity, probe: probe, schedule: schedule,
+                duration: registry.histogram(CheckMetrics.checkDuration, labels))
         }
         self.slots = slots
     }
@@ -164,18 +167,18 @@ public actor CheckEngine {
         slot.running = false
         slot.lastDuration = duration
         slot.lastResult = outcome.resultLabel
+        slot.duration.observe(Self.seconds(duration))
+        let results = slot.results[outcome.resultLabel] ?? registry.counter(
+            CheckMetrics.checksTotal,
+            CheckResultLabels(
+                virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker,
+                result: outcome.resultLabel))
+        results.increment()
+        slot.results[outcome.resultLabel] = results
         slots[index] = slot
         agenda.push(index, at: step.nextRun)
         arm()
 
-        let labels = CheckerLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker)
-        registry.histogram(CheckMetrics.checkDuration, labels).observe(Self.seconds(duration))
-        registry.counter(
-            CheckMetrics.checksTotal,
-            CheckResultLabels(
-                virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker,
-                result: outcome.resultLabel)
-        ).increment()
         if case .failure(let failure) = outcome, step.transition == nil, logsEveryFailure(index) {
             logger.warning("check failed", metadata: metadata(identity, ["reason": "\(failure.reason.rawValue)", "detail": "\(failure.detail)"]))
         }
@@ -196,14 +199,13 @@ public actor CheckEngine {
     private func report(_ transition: RealServerTransition, of index: CheckerIndex, outcome: CheckOutcome, identity: CheckIdentity) {
         let server = virtualServers[index.virtualServer]
         let real = server.realServers[index.realServer]
-        let labels = RealServerTransitionLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, to: "")
         switch transition {
         case .up:
-            registry.counter(CheckMetrics.realServerTransitionsTotal, with(labels, to: "up")).increment()
+            count(transitionOf: identity, to: "up")
             logger.notice("real server is up", metadata: metadata(identity, [:]))
             if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer) }
         case .down:
-            registry.counter(CheckMetrics.realServerTransitionsTotal, with(labels, to: "down")).increment()
+            count(transitionOf: identity, to: "down")
             var extra: Logger.Metadata = [:]
             if case .failure(let failure) = outcome {
                 extra["reason"] = "\(failure.reason.rawValue)"
@@ -216,8 +218,11 @@ public actor CheckEngine {
         }
     }
 
-    private func with(_ labels: RealServerTransitionLabels, to: String) -> RealServerTransitionLabels {
-        RealServerTransitionLabels(virtualServer: labels.virtualServer, realServer: labels.realServer, to: to)
+    private func count(transitionOf identity: CheckIdentity, to: String) {
+        registry.counter(
+            CheckMetrics.realServerTransitionsTotal,
+            RealServerTransitionLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, to: to)
+        ).increment()
     }
 
     private func report(_ transition: QuorumTransition, virtualServer index: Int) {
@@ -324,23 +329,34 @@ public actor CheckEngine {
 
     /// What /status shows for each real server: health, weight and the last check.
     func liveStatus() -> [String: RealServerLive] {
+        // One pass over the checkers, so /status stays linear in their number.
+        var checks: [Pair: [CheckSlot]] = [:]
+        for slot in slots.values {
+            checks[Pair(slot.identity.index.virtualServer, slot.identity.index.realServer), default: []].append(slot)
+        }
         var result: [String: RealServerLive] = [:]
         for (index, server) in virtualServers.enumerated() {
             let label = CheckIdentity.label(of: server)
             for (position, real) in server.realServers.enumerated() where !health[index].isRepeatedRealServer(position) {
-                let key = label + " " + CheckIdentity.label(of: real)
                 let realHealth = health[index].realServers[position]
-                let checks = slots.values.filter { $0.identity.index.virtualServer == index && $0.identity.index.realServer == position }
-                let last = checks.compactMap(\.lastDuration).max()
-                let results = checks.sorted { $0.identity.index < $1.identity.index }.compactMap { slot in
-                    slot.lastResult.map { "\(slot.identity.checker) \($0)" }
-                }
-                result[key] = RealServerLive(
+                let own = (checks[Pair(index, position)] ?? []).sorted { $0.identity.index < $1.identity.index }
+                result[label + " " + CheckIdentity.label(of: real)] = RealServerLive(
                     isUp: realHealth.isUp, weight: realHealth.isUp ? realHealth.weight : 0,
-                    lastCheckSeconds: last.map(Self.seconds), lastResults: results)
+                    lastCheckSeconds: own.compactMap(\.lastDuration).max().map(Self.seconds),
+                    lastResults: own.compactMap { slot in slot.lastResult.map { "\(slot.identity.checker) \($0)" } })
             }
         }
         return result
+    }
+
+    /// A real server's place: virtual server index, real server index.
+    private struct Pair: Hashable {
+        let virtualServer: Int
+        let realServer: Int
+        init(_ virtualServer: Int, _ realServer: Int) {
+            self.virtualServer = virtualServer
+            self.realServer = realServer
+        }
     }
 
     /// The kernel's table as `ipvsadm -Ln` prints it.

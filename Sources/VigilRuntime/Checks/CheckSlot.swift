@@ -1,10 +1,16 @@
 import VigilCheck
+import VigilTelemetry
 
-/// One configured checker inside the engine: its probe, its schedule and what it last found.
+/// One configured checker inside the engine: its probe, its schedule, its metric series and what
+/// it last found.
 struct CheckSlot: Sendable {
     let identity: CheckIdentity
     let probe: any HealthProbe
     var schedule: CheckerSchedule
+    /// Looked up once: each result would otherwise pay a labelled-series lookup per metric.
+    let duration: HistogramSeries
+    /// `vigil_checks_total` by result label, filled on each label's first use.
+    var results: [String: CounterSeries] = [:]
     /// The check is running now; a due entry for it is skipped rather than run twice.
     var running = false
     var lastDuration: Duration?

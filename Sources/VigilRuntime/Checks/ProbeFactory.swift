@@ -29,9 +29,7 @@ struct ProbeFactory: Sendable {
         case .tcp(let check):
             // A connect per check on one epoll thread, as keepalived does: about a tenth of the CPU
             // of a NIO channel per check, which 10,000 real servers a second need.
-            let endpoint = ProbeEndpoint(connection: check.connection, realServer: realServer)
-            if FastTCPProbe.canHandle(endpoint) { return FastTCPProbe(endpoint: endpoint) }
-            return TCPProbe(endpoint: endpoint, group: group)
+            return FastTCPProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer))
         case .http(let check):
             return HTTPProbe(
                 endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), check: check, tls: false, group: group)

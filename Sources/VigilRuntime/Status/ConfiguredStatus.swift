@@ -32,7 +32,7 @@ enum ConfiguredStatus {
                 realServers: server.realServers.map { real in
                     let running = live[label + " " + CheckIdentity.label(of: real)]
                     return RealServerStatus(
-                        address: endpoint(real.address.value, real.port.value), weight: running?.weight ?? real.weight.value,
+                        address: real.address.value.withPort(real.port.value), weight: running?.weight ?? real.weight.value,
                         forwarding: real.lvsMethod.value.rawValue, checkers: real.checkers.map(\.type.rawValue),
                         health: running.map { $0.isUp ? "up" : "down" }, lastCheckSeconds: running?.lastCheckSeconds,
                         lastResults: running?.lastResults)
@@ -43,14 +43,10 @@ enum ConfiguredStatus {
     /// ipvsadm's service column: protocol and address, or FWM and the mark.
     static func service(_ server: VirtualServer) -> String {
         switch server.target {
-        case .address(let address, let port): "\(server.protocol.value.rawValue) \(endpoint(address.value, port.value))"
+        case .address(let address, let port): "\(server.protocol.value.rawValue) \(address.value.withPort(port.value))"
         case .fwmark(let mark): "FWM \(mark.value)"
         case .group(let name): "group \(name.value)"
         }
     }
 
-    static func endpoint(_ address: IPAddress, _ port: Int) -> String {
-        if case .v6 = address { return "[\(address)]:\(port)" }
-        return "\(address):\(port)"
-    }
 }

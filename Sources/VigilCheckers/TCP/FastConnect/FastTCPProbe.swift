@@ -11,10 +11,6 @@ public struct FastTCPProbe: HealthProbe {
         self.poller = poller
     }
 
-    /// Whether this probe supports every option of `endpoint`. It does: bind_if (SO_BINDTODEVICE),
-    /// fwmark (SO_MARK), bindto and bind_port are all set on the raw socket.
-    public static func canHandle(_ endpoint: ProbeEndpoint) -> Bool { true }
-
     public func run() async -> CheckOutcome {
         await poller.connect(to: endpoint)
     }
