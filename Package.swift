@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "VigilVRRP", dependencies: ["VigilCore"]),
         .target(name: "VigilIPVS", dependencies: ["VigilCore"]),
         .target(name: "VigilCheck", dependencies: ["VigilCore", "VigilConfig", "VigilIPVS"]),
+        .target(name: "VigilMail", dependencies: ["VigilCore"]),
         .target(
             name: "VigilTelemetry",
             dependencies: ["VigilCore", .product(name: "Prometheus", package: "swift-prometheus")]
@@ -62,6 +63,17 @@ let package = Package(
             ]
         ),
 
+        // Mail alerts: SMTP with EHLO, STARTTLS or implicit TLS, and AUTH, on SwiftNIO.
+        .target(
+            name: "VigilMailer",
+            dependencies: [
+                "VigilCore", "VigilMail",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
         // The HTTP listener for /metrics, /healthz, /status and the control socket.
         .target(
             name: "VigilHTTP",
@@ -79,7 +91,7 @@ let package = Package(
             name: "VigilRuntime",
             dependencies: [
                 "VigilCore", "VigilConfig", "VigilPlatform", "VigilTelemetry", "VigilHTTP", "VigilVRRP",
-                "VigilIPVS", "VigilCheck", "VigilCheckers",
+                "VigilIPVS", "VigilCheck", "VigilCheckers", "VigilMail", "VigilMailer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -124,6 +136,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
+        ),
+        .testTarget(name: "VigilMailTests", dependencies: ["VigilMail", "VigilCore"]),
+        .testTarget(
+            name: "VigilMailerTests",
+            dependencies: ["VigilMailer", "VigilMail", "VigilCore", .product(name: "NIOPosix", package: "swift-nio")]
         ),
         .testTarget(name: "VigilTelemetryTests", dependencies: ["VigilTelemetry"], exclude: ["Golden"]),
         .testTarget(

@@ -1,0 +1,2 @@
+/// Placeholder until the mail core lands.
+enum VigilMailPlaceholder {}

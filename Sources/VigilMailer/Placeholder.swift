@@ -1,0 +1,2 @@
+/// Placeholder until the SMTP transport lands.
+enum VigilMailerPlaceholder {}
