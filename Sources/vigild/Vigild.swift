@@ -53,11 +53,31 @@ struct Vigild: AsyncParsableCommand {
     @Flag(name: .customLong("list-metrics"), help: ArgumentHelp("Print every metric Vigil exports, as the markdown table of docs/METRICS.md.", visibility: .hidden))
     var listMetrics = false
 
+    #if DEBUG
+    // Absent from release builds: a switch that hangs an engine must never reach production.
+    @Option(name: .customLong("test-stall"), help: ArgumentHelp("Debug builds only: hang ENGINE (vrrp or checks) after SECONDS, to test the systemd watchdog.", valueName: "engine@seconds", visibility: .hidden))
+    var testStall: String?
+    #endif
+
+    /// The stall the command line asks for; always nil in release builds.
+    var injectedStall: InjectedStall? {
+        #if DEBUG
+        testStall.flatMap(InjectedStall.init)
+        #else
+        nil
+        #endif
+    }
+
     func validate() throws {
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not a level; expected trace, debug, info, notice, warning, error or critical")
         }
         if vrrpOnly && checkOnly { throw ValidationError("--vrrp and --check exclude each other") }
+        #if DEBUG
+        if let testStall, InjectedStall(testStall) == nil {
+            throw ValidationError("--test-stall '\(testStall)': expected ENGINE or ENGINE@SECONDS with ENGINE one of \(InjectedStall.engines.joined(separator: ", "))")
+        }
+        #endif
         for text in listen {
             if case .failure(let error) = ListenAddress.parse(text) { throw ValidationError("--listen: \(error)") }
         }
@@ -87,9 +107,10 @@ struct Vigild: AsyncParsableCommand {
         LoggingSystem.bootstrap { label in VigilLogHandler(label: label, level: level) }
         let logger = Logger(label: "vigild")
         let listeners = listen.compactMap { try? ListenAddress.parse($0).get() }
-        let options = DaemonOptions(
+        var options = DaemonOptions(
             configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly,
             runsChecks: !vrrpOnly)
+        options.injectedStall = injectedStall
         let configId = configId
         do {
             let daemon = try VigilDaemon(

@@ -373,6 +373,24 @@ public actor CheckEngine {
         }
     }
 
+    /// `--test-stall checks`: blocks the actor as a hung engine would (debug builds take the switch).
+    func hangForTesting() {
+        VigilDaemon.hang()
+    }
+
+    /// Real servers up and configured, for systemd's one-line status.
+    func realServerTally() -> (up: Int, total: Int) {
+        var up = 0
+        var total = 0
+        for (index, server) in virtualServers.enumerated() {
+            for position in server.realServers.indices where !health[index].isRepeatedRealServer(position) {
+                total += 1
+                if health[index].realServers[position].isUp { up += 1 }
+            }
+        }
+        return (up, total)
+    }
+
     func quorumStatus() -> [String: Bool] {
         var result: [String: Bool] = [:]
         for (index, server) in virtualServers.enumerated() { result[CheckIdentity.label(of: server)] = health[index].quorum.isUp }

@@ -12,6 +12,8 @@ public struct DaemonOptions: Sendable {
     public var runsVRRP: Bool
     /// False with `--vrrp` (keepalived's -P): no health checks and no IPVS.
     public var runsChecks: Bool
+    /// Debug builds only: stall one engine on purpose, to prove the watchdog notices.
+    public var injectedStall: InjectedStall?
 
     public init(
         configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil, runsVRRP: Bool = true,
@@ -34,5 +36,26 @@ public struct DaemonOptions: Sendable {
         let socket = controlSocketOverride ?? vigil.vigilControlSocket.value
         if !socket.isEmpty { listeners.append((address: .unixSocket(path: socket), role: .control)) }
         return listeners
+    }
+}
+
+/// A deliberate stall of one engine (`vigild --test-stall ENGINE@SECONDS`, debug builds only).
+public struct InjectedStall: Sendable, Equatable {
+    /// The engines that can be stalled: their names in `vigil_engine_healthy`.
+    public static let engines = ["vrrp", "checks"]
+    public let engine: String
+    public let after: Duration
+
+    /// Parses `ENGINE` or `ENGINE@SECONDS`; nil when the engine is unknown or the delay is not a number.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        guard let engine = parts.first, Self.engines.contains(engine) else { return nil }
+        var after = Duration.zero
+        if parts.count == 2 {
+            guard let seconds = Double(parts[1]), seconds >= 0, seconds < 86_400 else { return nil }
+            after = .milliseconds(Int64(seconds * 1000))
+        }
+        self.engine = engine
+        self.after = after
     }
 }

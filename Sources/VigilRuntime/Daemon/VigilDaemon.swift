@@ -20,11 +20,8 @@ public struct DaemonStartupError: Error, CustomStringConvertible {
 
 /// The running daemon: configuration, metrics, the HTTP listeners and the engines' loops.
 public final class VigilDaemon: Service {
-    /// How often the engines are asked to prove progress, and how long they may stay silent.
-    static let pulse = TimeAmount.seconds(1)
     /// One thread of its own for the VRRP actor, so adverts never queue behind HTTP or checks.
     static let vrrpLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-    static let runtimeDeadline = Duration.seconds(3)
 
     let options: DaemonOptions
     let logger: Logger
@@ -35,8 +32,10 @@ public final class VigilDaemon: Service {
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
     let checks: CheckEngine?
-    static let vrrpDeadline = Duration.seconds(3)
-    static let checkDeadline = Duration.seconds(3)
+    /// How fast engines beat, and whether (and how often) systemd's watchdog is fed.
+    let watchdog: WatchdogPolicy
+    let service: ServiceManagerLink
+    let reloader: DaemonReloader
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
@@ -61,11 +60,16 @@ public final class VigilDaemon: Service {
         registry.gauge(DaemonMetrics.startTime).set(startedAt)
         config = ConfigStore(initial: loaded, loader: loader, registry: registry, logger: logger)
         let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
-        var engines = [EngineDeadline(engine: "runtime", deadline: Self.runtimeDeadline)]
-        if !plans.isEmpty { engines.append(EngineDeadline(engine: VRRPEngine.engineName, deadline: Self.vrrpDeadline)) }
+        let watchdog = Self.watchdogPolicy(logger: logger)
+        self.watchdog = watchdog
+        var engines = ["runtime"]
+        if !plans.isEmpty { engines.append(VRRPEngine.engineName) }
         let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
-        if runsChecks { engines.append(EngineDeadline(engine: CheckEngine.engineName, deadline: Self.checkDeadline)) }
-        progress = ProgressBoard(engines: engines, registry: registry)
+        if runsChecks { engines.append(CheckEngine.engineName) }
+        progress = ProgressBoard(
+            engines: engines.map { EngineDeadline(engine: $0, deadline: watchdog.engineDeadline) }, registry: registry)
+        service = ServiceManagerLink(
+            socket: ServiceManagerSocket(), policy: watchdog, progress: progress, engines: engines, registry: registry, logger: logger)
         if plans.isEmpty {
             vrrp = nil
         } else {
@@ -95,12 +99,14 @@ public final class VigilDaemon: Service {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
+        let (vrrpEngine, checkEngine) = (vrrp, checks)
+        reloader = DaemonReloader(config: config, service: service) { await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine) }
         let exposition = MetricsExposition(registry: registry, collectors: collectors)
         router = APIRouter(
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, checks: checks, reloader: reloader, offload: Self.renderOffLoop)
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -110,6 +116,23 @@ public final class VigilDaemon: Service {
                 "vrrp_instances": "\(loaded.configuration.vrrp.vrrpInstances.count)",
                 "virtual_servers": "\(loaded.configuration.lvs.virtualServers.count)",
             ])
+    }
+
+    /// systemd's WATCHDOG_USEC (honouring WATCHDOG_PID), read once at start.
+    static func watchdogPolicy(logger: Logger) -> WatchdogPolicy {
+        switch PlatformProbe.watchdogState() {
+        case .disabled: return WatchdogPolicy(interval: nil)
+        case .enabled(let interval): return WatchdogPolicy(interval: .microseconds(interval.microseconds))
+        case .invalid(let reason):
+            logger.error("WATCHDOG_USEC is invalid; the systemd watchdog is not fed", metadata: ["error": "\(reason)"])
+            return WatchdogPolicy(interval: nil)
+        }
+    }
+
+    /// The one line systemd shows: instance states, real servers up.
+    static func statusLine(vrrp: VRRPEngine?, checks: CheckEngine?) async -> ServiceStatusLine {
+        let instances = await vrrp?.snapshot().map { (name: $0.key, state: $0.value.state) } ?? []
+        return ServiceStatusLine(instances: instances, realServers: await checks?.realServerTally())
     }
 
     /// The kernel's IPVS, or nil (logged once) when it has none: checks still run and are exported.
@@ -162,12 +185,17 @@ public final class VigilDaemon: Service {
         logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
         await vrrp?.start()
         await checks?.start()
+        service.ready(await Self.statusLine(vrrp: vrrp, checks: checks))
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
+            group.addTask { await self.service.runWatchdog() }
+            group.addTask { await self.refreshStatus() }
+            if let stall = self.options.injectedStall { group.addTask { await self.inject(stall) } }
             try? await gracefulShutdown()
             group.cancelAll()
         }
+        service.stopping()
         logger.info("stopping")
         await vrrp?.shutdown()
         await checks?.shutdown()
@@ -178,17 +206,32 @@ public final class VigilDaemon: Service {
     /// (it lives on that loop), and a task on the cooperative pool proves the Swift executor runs.
     /// A loop timer instead of `Task.sleep` saves the global executor's timer thread its hand-offs,
     /// which were most of an idle daemon's wake-ups.
+    ///
+    /// Under systemd's watchdog the pulse runs from the cooperative pool instead and reaches the
+    /// VRRP loop with a hop: a hung VRRP loop then silences only the VRRP engine, so the log and
+    /// `vigil_watchdog_stalled` name the engine that hung rather than all of them.
     func runtimeLoop() async {
         let progress = progress
         let vrrp = vrrp
         let checks = checks
-        let pulses = Self.vrrpLoops.next().scheduleRepeatedTask(initialDelay: .zero, delay: Self.pulse) { _ in
-            vrrp?.heartbeatOnLoop()
+        let beatTheRest: @Sendable () -> Void = {
             Task {
                 progress.beat("runtime")
                 await checks?.heartbeat()
                 await checks?.resyncIfDue()
             }
+        }
+        if watchdog.interval != nil {
+            while !Task.isCancelled {
+                if let vrrp { vrrp.eventLoop.execute { vrrp.heartbeatOnLoop() } }
+                beatTheRest()
+                try? await Task.sleep(for: watchdog.pulse)
+            }
+            return
+        }
+        let pulses = Self.vrrpLoops.next().scheduleRepeatedTask(initialDelay: .zero, delay: .init(watchdog.pulse)) { _ in
+            vrrp?.heartbeatOnLoop()
+            beatTheRest()
         }
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(3600))
@@ -196,12 +239,43 @@ public final class VigilDaemon: Service {
         pulses.cancel()
     }
 
+    /// Keeps `systemctl status` current; only under systemd, and only when the line changes.
+    func refreshStatus() async {
+        guard service.socket.isConnected else { return }
+        var last = ""
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(5))
+            let line = await Self.statusLine(vrrp: vrrp, checks: checks)
+            if line.text != last {
+                service.status(line)
+                last = line.text
+            }
+        }
+    }
+
+    /// `--test-stall`: hangs one engine the way a bug would, so tests can watch the watchdog react.
+    func inject(_ stall: InjectedStall) async {
+        try? await Task.sleep(for: stall.after)
+        guard !Task.isCancelled else { return }
+        logger.critical("test switch: stalling an engine on purpose", metadata: ["engine": "\(stall.engine)"])
+        switch stall.engine {
+        case VRRPEngine.engineName: vrrp?.eventLoop.execute { Self.hang() }
+        case CheckEngine.engineName: await checks?.hangForTesting()
+        default: break
+        }
+    }
+
+    /// Blocks the calling thread for a minute: long enough for any watchdog test, short enough to end.
+    @Sendable static func hang() {
+        for _ in 0..<600 { usleep(100_000) }
+    }
+
     func reloadOnHangup() async {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         for await _ in signals {
             if Task.isCancelled { return }
             logger.info("SIGHUP: reloading the configuration", metadata: ["file": "\(options.configPath)"])
-            _ = await config.reload()
+            _ = await reloader.reload()
         }
     }
 
