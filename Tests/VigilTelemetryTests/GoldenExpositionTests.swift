@@ -72,6 +72,11 @@ struct GoldenExpositionTests {
         registry.gauge(IPVSMetrics.available).set(1)
         registry.counter(IPVSMetrics.operationsTotal, IPVSOperationLabels(operation: "add_destination", result: "ok")).increment(by: 2)
         registry.gauge(IPVSMetrics.lastReconcileTimestamp).set(1_700_000_003)
+        registry.gauge(WatchdogMetrics.interval).set(10)
+        registry.counter(WatchdogMetrics.pingsTotal).increment(by: 720)
+        registry.gauge(WatchdogMetrics.lastPing).set(1_700_003_600)
+        registry.gauge(WatchdogMetrics.stalled, EngineLabels(engine: "vrrp")).set(false)
+        registry.counter(WatchdogMetrics.withheldTotal, EngineLabels(engine: "vrrp")).increment(by: 0)
         return registry
     }
 
