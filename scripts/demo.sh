@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Vigil's main job, as far as it goes today: read the tutorial's director pair configuration,
-# check it the way `keepalived -t` would, show the normalized configuration, then run vigild on
-# it (loopback only) and look at it the way an operator and Prometheus would.
+# Vigil's main job: read the tutorial's director pair configuration, check it the way
+# `keepalived -t` would, run vigild on it (loopback only) and look at it the way an operator and
+# Prometheus would; then play the tutorial's experiment in a namespace lab (two directors, two
+# real servers, a client) with kernel IPVS: in this machine's kernel when it has IPVS, otherwise
+# in an emulated Debian kernel (scripts/kernel-vm). The lab part needs root; it is skipped, with a
+# message, without it. VIGIL_DEMO_HOLD=SECONDS keeps the lab up at the end to look around.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -65,3 +68,19 @@ echo "== SIGTERM"
 kill -TERM "$pid"
 wait "$pid" || true
 tail -2 "$work/vigild.log"
+
+echo
+echo "== the tutorial's experiment: VIP drift and health checking in a namespace lab"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "the lab needs root (network namespaces, VRRP, IPVS): run 'sudo make demo' to see it"
+    exit 0
+fi
+demo=(python3 scripts/demo/tutorial_demo.py --vigild "$vigild" --hold "${VIGIL_DEMO_HOLD:-0}")
+if [ -e /proc/net/ip_vs ] || modprobe ip_vs 2>/dev/null; then
+    echo "(this kernel has IPVS: the lab runs here)"
+    "${demo[@]}"
+else
+    echo "(this kernel has no IPVS: booting Debian's kernel under qemu for the lab; about a minute)"
+    timeout 900 scripts/kernel-vm/prepare.sh
+    scripts/kernel-vm/run.sh --timeout 600 -- "${demo[@]}"
+fi

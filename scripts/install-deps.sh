@@ -16,6 +16,7 @@ packages=(
     python3-aiosmtpd                                 # a real SMTP server for SMTP_CHECK and mail tests
     qemu-system-x86 busybox-static ipvsadm curl      # a Debian kernel with IPVS under emulation
     xz-utils kmod cpio
+    nftables                                         # the alert tests cut VRRP between the lab directors
 )
 
 missing=()

@@ -57,6 +57,7 @@ LAYOUTS = {
         "real_servers": {"rs1": "192.0.2.2", "rs2": "192.0.2.3"},
         "client": "192.0.2.250",
         "prefix_len": 24,
+        "second_director": "192.0.2.4",
     },
     "NAT": {
         "vip": "203.0.113.100",
@@ -193,23 +194,34 @@ def parse_metric_names(text):
 # The lab
 
 class TutorialLab:
-    """Client, director and two real servers for one forwarding method (DR or NAT)."""
+    """Client, director and two real servers for one forwarding method (DR or NAT).
 
-    def __init__(self, method="DR"):
+    With `pair=True` (DR only) a second director, "director2", joins the LAN and neither holds the
+    VIP: VRRP between the two vigild decides, as in the tutorial's director pair.
+    """
+
+    def __init__(self, method="DR", pair=False):
         if method not in LAYOUTS:
             raise ValueError(f"method must be one of {sorted(LAYOUTS)}")
+        if pair and method != "DR":
+            raise ValueError("the director pair is built for DR only")
         if os.geteuid() != 0:
             raise harness.Skip("NEEDS ROOT: the IPVS lab creates network namespaces")
         self.method = method
         self.layout = LAYOUTS[method]
         self.vip = self.layout["vip"]
+        self.pair = pair
+        self.directors = {"director": self.layout["director"]}
+        if pair:
+            self.directors["director2"] = self.layout["second_director"]
         self.real_servers = dict(self.layout["real_servers"])
         self.prefix = f"kv{os.getpid()}-{next(_lab_counter)}-"
         self.tmp = tempfile.mkdtemp(prefix="vigil-ipvs-lab-")
         self.namespaces = []
         self.http = {}       # real server name → Popen of its httpd
         self.procs = []      # everything started, reaped at teardown
-        self.vigild = None
+        self.vigild = None           # the first director's vigild
+        self.vigilds = {}            # director name → Popen of its vigild
         self.vigild_log = os.path.join(self.tmp, "vigild.log")
 
     def ns(self, host):
@@ -234,8 +246,8 @@ class TutorialLab:
 
     def _build(self):
         lay = self.layout
-        hosts = ["director", *self.real_servers, "client"]
-        on_lan = ["director", *self.real_servers] + (["client"] if self.method == "DR" else [])
+        hosts = [*self.directors, *self.real_servers, "client"]
+        on_lan = [*self.directors, *self.real_servers] + (["client"] if self.method == "DR" else [])
         names = ["lan", *hosts]
         self._batch([f"netns add {self.ns(n)}" for n in names])
         self.namespaces = [self.ns(n) for n in names]
@@ -254,7 +266,10 @@ class TutorialLab:
             ns_sysctl(self.ns(host), {"net.ipv6.conf.all.disable_ipv6": 1, "net.ipv6.conf.default.disable_ipv6": 1})
         plen = lay["prefix_len"]
         director = ["link set lo up", f"addr add {lay['director']}/{plen} dev eth0", "link set eth0 up"]
-        if self.method == "DR":
+        if self.pair:
+            self._batch(["link set lo up", f"addr add {self.directors['director2']}/{plen} dev eth0",
+                         "link set eth0 up"], ns=self.ns("director2"))
+        elif self.method == "DR":
             director.append(f"addr add {self.vip}/32 dev eth0")
         else:
             director += [f"addr add {lay['director_front']}/{plen} dev eth1", "link set eth1 up",
@@ -351,24 +366,41 @@ class TutorialLab:
         lines += ["}", ""]
         return "\n".join(lines)
 
-    def start_vigild(self, vigild, config, timeout=60):
-        conf = os.path.join(self.tmp, "vigild.conf")
+    def start_vigild(self, vigild, config, timeout=60, host="director"):
+        """vigild on a director; without the pair it runs with --check (the VIP is static there)."""
+        conf = os.path.join(self.tmp, f"vigild-{host}.conf")
         with open(conf, "w") as f:
             f.write(config)
-        argv = [vigild, "--check", "-f", conf, "--listen", f"127.0.0.1:{METRICS_PORT}",
-                "--control-socket", os.path.join(self.tmp, "vigild.sock")]
-        self.vigild = self.spawn("director", argv, "vigild.log")
+        argv = [vigild, *([] if self.pair else ["--check"]), "-f", conf, "--listen", f"127.0.0.1:{METRICS_PORT}",
+                "--control-socket", os.path.join(self.tmp, f"vigild-{host}.sock")]
+        proc = self.spawn(host, argv, self.log_name(host))
+        self.vigilds[host] = proc
+        if host == "director":
+            self.vigild = proc
 
         def answering():
-            if self.vigild.poll() is not None:
-                raise harness.DaemonExited(f"vigild exited with {self.vigild.returncode}:\n{self.vigild_tail()}")
-            status, _ = ns_http_get(self.ns("director"), "127.0.0.1", METRICS_PORT, "/healthz", timeout=1)
+            if proc.poll() is not None:
+                raise harness.DaemonExited(f"vigild exited with {proc.returncode}:\n{self.vigild_tail(host=host)}")
+            status, _ = ns_http_get(self.ns(host), "127.0.0.1", METRICS_PORT, "/healthz", timeout=1)
             return status > 0
-        return wait_until(answering, timeout, "vigild to answer GET /healthz", fatal=(harness.DaemonExited,))
+        return wait_until(answering, timeout, f"vigild on {host} to answer GET /healthz", fatal=(harness.DaemonExited,))
 
-    def vigild_tail(self, chars=2500):
+    def stop_vigild(self, host="director", sig=signal.SIGTERM):
+        """Signal a director's vigild and wait for it to exit; returns its exit status."""
+        proc = self.vigilds.pop(host, None)
+        if proc is None:
+            return None
+        if host == "director":
+            self.vigild = None
+        return harness.end_process(proc, grace=10, sig=sig)
+
+    @staticmethod
+    def log_name(host):
+        return "vigild.log" if host == "director" else f"vigild-{host}.log"
+
+    def vigild_tail(self, chars=2500, host="director"):
         try:
-            with open(self.vigild_log, "rb") as f:
+            with open(os.path.join(self.tmp, self.log_name(host)), "rb") as f:
                 return f.read().decode("utf-8", "replace")[-chars:]
         except FileNotFoundError:
             return "(no vigild log)"
@@ -385,18 +417,18 @@ class TutorialLab:
     def requests(self, count, timeout=2.0):
         return [self.request(timeout) for _ in range(count)]
 
-    def ipvsadm(self, *args):
-        return _cmd([IP, "netns", "exec", self.ns("director"), IPVSADM, *args])
+    def ipvsadm(self, *args, host="director"):
+        return _cmd([IP, "netns", "exec", self.ns(host), IPVSADM, *args])
 
-    def table(self):
-        return parse_table(self.ipvsadm("-Ln"))
+    def table(self, host="director"):
+        return parse_table(self.ipvsadm("-Ln", host=host))
 
     def service_key(self):
         return ("tcp", self.vip, 80)
 
-    def destinations(self):
+    def destinations(self, host="director"):
         """Real server names in the director's IPVS service for the VIP (None: no such service)."""
-        service = self.table().get(self.service_key())
+        service = self.table(host).get(self.service_key())
         if service is None:
             return None
         by_address = {a: n for n, a in self.real_servers.items()}
@@ -405,11 +437,20 @@ class TutorialLab:
     def stats(self):
         return parse_stats(self.ipvsadm("-Ln", "--stats", "--exact"))
 
-    def metrics(self):
-        status, body = ns_http_get(self.ns("director"), "127.0.0.1", METRICS_PORT, "/metrics", timeout=5)
+    def metrics(self, host="director"):
+        status, body = ns_http_get(self.ns(host), "127.0.0.1", METRICS_PORT, "/metrics", timeout=5)
         if status != 200:
             raise AssertionError(f"GET /metrics answered {status}")
         return Exposition(body)
+
+    def vip_owner(self):
+        """The directors holding the VIP on eth0 now (one, when VRRP works)."""
+        owners = []
+        for host in self.directors:
+            out = _cmd([IP, "-n", self.ns(host), "-o", "-4", "addr", "show", "dev", "eth0"])
+            if re.search(r"\binet " + re.escape(self.vip) + r"/", out):
+                owners.append(host)
+        return owners
 
     def real_server_up(self, expo, name):
         """vigil_real_server_up for one real server of the VIP (None when it is not exported)."""
