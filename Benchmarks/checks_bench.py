@@ -63,6 +63,8 @@ import time
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "Tests", "Integration"))
+from vigil_harness import enter_namespace, ns_call  # noqa: E402  (one copy of the namespace helpers)
 IP = shutil.which("ip") or "/usr/sbin/ip"
 KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
 RELEASE_VIGILD = os.path.join(REPO, ".build-vbench", "release", "vigild")
@@ -78,7 +80,6 @@ METRICS_PORT = 9180
 TARGET_CPU_PERCENT = 25.0
 TARGET_RSS_MB = 100.0
 
-_CLONE_NEWNET = 0x40000000
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -93,36 +94,6 @@ def run(argv, timeout=20, check=True, stdin=None):
     if check and p.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)}: {p.stderr.strip()}")
     return p.stdout
-
-
-def enter_namespace(ns):
-    """Moves the calling thread into netns ns (sockets it opens from then on live there)."""
-    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-    try:
-        if _libc.setns(fd, _CLONE_NEWNET) != 0:
-            err = ctypes.get_errno()
-            raise OSError(err, f"setns({ns}): {os.strerror(err)}")
-    finally:
-        os.close(fd)
-
-
-def ns_call(ns, fn):
-    """fn() on a short-lived thread inside netns ns."""
-    box = {}
-
-    def work():
-        try:
-            enter_namespace(ns)
-            box["result"] = fn()
-        except BaseException as e:  # handed to the caller
-            box["error"] = e
-
-    t = threading.Thread(target=work)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 # ---------------------------------------------------------------------------------------------

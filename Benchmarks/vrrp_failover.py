@@ -26,7 +26,6 @@ Exit status: 0 after printing the table (also when a target is missed: the verdi
 
 import argparse
 import contextlib
-import ctypes
 import os
 import random
 import re
@@ -39,10 +38,11 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "Tests", "Integration"))
+from vigil_harness import ns_call  # noqa: E402  (one copy of the namespace helpers)
 IP = shutil.which("ip") or "/usr/sbin/ip"
 KEEPALIVED = shutil.which("keepalived") or "/usr/sbin/keepalived"
 DEFAULT_VIGILD = os.path.join(REPO, ".build-vbench", "release", "vigild")
@@ -55,14 +55,12 @@ TIMINGS = [("v2 1s", 2, 1.0), ("v3 0.1s", 3, 0.1), ("v3 0.01s", 3, 0.01)]
 TIMING_NAMES = {"v2-1": "v2 1s", "v3-0.1": "v3 0.1s", "v3-0.01": "v3 0.01s"}
 IMPLS = ["vigild", "keepalived"]
 
-_CLONE_NEWNET = 0x40000000
 _RTMGRP_IPV4_IFADDR = 0x10
 _RTM_NEWADDR, _RTM_DELADDR = 20, 21
 _IFA_ADDRESS, _IFA_LOCAL = 1, 2
 _ETH_P_IP = 0x0800
 _ETH_P_ALL = 0x0003
 _SO_TIMESTAMPNS = 35  # also SCM_TIMESTAMPNS
-_libc = ctypes.CDLL(None, use_errno=True)
 
 
 def log(msg):
@@ -79,31 +77,6 @@ def master_down(priority, adv):
 
 # ---------------------------------------------------------------------------------------------
 # Namespaces
-
-def ns_call(ns, fn):
-    """fn() on a short-lived thread inside netns ns; sockets made there stay in ns for life."""
-    box = {}
-
-    def work():
-        try:
-            fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-            try:
-                if _libc.setns(fd, _CLONE_NEWNET) != 0:
-                    err = ctypes.get_errno()
-                    raise OSError(err, f"setns({ns}): {os.strerror(err)}")
-            finally:
-                os.close(fd)
-            box["result"] = fn()
-        except BaseException as e:  # handed to the caller
-            box["error"] = e
-
-    t = threading.Thread(target=work)
-    t.start()
-    t.join()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
-
 
 def run(argv, timeout=10, check=True, stdin=None):
     p = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout)

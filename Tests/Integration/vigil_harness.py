@@ -30,6 +30,17 @@ _CLONE_NEWNET = 0x40000000
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
+def enter_namespace(ns):
+    """Moves the calling thread (only it) into network namespace ns; sockets it opens then live there."""
+    fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
+    try:
+        if _libc.setns(fd, _CLONE_NEWNET) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"setns({ns}): {os.strerror(err)}")
+    finally:
+        os.close(fd)
+
+
 def ns_call(ns, fn):
     """Run fn() on a short-lived thread that has entered network namespace ns; returns its result.
 
@@ -40,13 +51,7 @@ def ns_call(ns, fn):
 
     def work():
         try:
-            fd = os.open(f"/run/netns/{ns}", os.O_RDONLY)
-            try:
-                if _libc.setns(fd, _CLONE_NEWNET) != 0:
-                    err = ctypes.get_errno()
-                    raise OSError(err, f"setns({ns}): {os.strerror(err)}")
-            finally:
-                os.close(fd)
+            enter_namespace(ns)
             box["result"] = fn()
         except BaseException as e:  # handed to the caller's thread
             box["error"] = e
