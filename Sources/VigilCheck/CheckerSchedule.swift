@@ -3,14 +3,18 @@ import VigilCore
 
 /// When one checker runs and how its results turn into up and down, as keepalived's checkers do.
 ///
-/// Timeline (every delay counts from the instant passed to `record`, i.e. when the result was known,
-/// which is when keepalived's TCP, HTTP, SMTP, DNS, UDP and PING checkers arm their next timer):
+/// Timeline:
 /// - `start(at:warmupFraction:)`: the first run is `at + warmup × fraction`.
-/// - A success resets the retries; the next run is delay_loop later. A down checker comes up.
-/// - A failure of an up checker with retries left uses one; the next run is delay_before_retry later.
-/// - A failure with no retries left marks the checker down; the next run is delay_loop later. So a
-///   checker goes down on its (retry + 1)th failure in a row, at the earliest
-///   retry × delay_before_retry (plus the checks' own durations) after the first failure.
+/// - A success resets the retries; the next run is delay_loop after the run's planned start, so the
+///   checker keeps its phase. keepalived counts from the result instead; with thousands of checkers
+///   that lets results handled in one batch start their next runs together, and the bursts grow
+///   every round. A run that overran its delay_loop counts from the result, as keepalived does.
+///   A down checker comes up.
+/// - A failure of an up checker with retries left uses one; the next run is delay_before_retry after
+///   the result.
+/// - A failure with no retries left marks the checker down; the next run is delay_loop later (as
+///   after a success). So a checker goes down on its (retry + 1)th failure in a row, at the
+///   earliest retry × delay_before_retry (plus the checks' own durations) after the first failure.
 /// - A failure of a down checker changes nothing and uses no retries (retries exist to confirm that
 ///   an alive server failed, as keepalived's manual says); the next run is delay_loop later.
 /// - alpha: the checker starts down and must pass once; without alpha it starts up.
@@ -84,7 +88,14 @@ public struct CheckerSchedule: Sendable, Hashable {
                 isUp = false
             }
         }
-        let next = now + (isRetry ? delayBeforeRetry : delayLoop)
+        let next: CheckInstant
+        if isRetry {
+            next = now + delayBeforeRetry
+        } else if let planned = nextRun, planned + delayLoop > now {
+            next = planned + delayLoop
+        } else {
+            next = now + delayLoop
+        }
         nextRun = next
         return CheckerStep(
             nextRun: next, nextRunIsRetry: isRetry, isUp: isUp, transition: transition, weight: weight, isFirstResult: isFirstResult)

@@ -18,7 +18,7 @@ struct CheckerScheduleTests {
         #expect(schedule.start(at: Support.at(0), warmupFraction: 0) == Support.at(0))
 
         let ok = schedule.record(.success, at: Support.at(0.5))
-        #expect(ok.nextRun == Support.at(10.5) && ok.transition == nil && ok.isUp && ok.isFirstResult)
+        #expect(ok.nextRun == Support.at(10) && ok.transition == nil && ok.isUp && ok.isFirstResult, "delay_loop after the planned start")
 
         let first = schedule.record(fail, at: Support.at(11))
         #expect(first.nextRun == Support.at(14) && first.nextRunIsRetry && first.isUp && first.transition == nil)
@@ -28,14 +28,14 @@ struct CheckerScheduleTests {
 
         let third = schedule.record(fail, at: Support.at(17.5))
         #expect(third.transition == .down && !third.isUp)
-        #expect(third.nextRun == Support.at(27.5) && !third.nextRunIsRetry, "after the verdict the next regular run is delay_loop later")
+        #expect(third.nextRun == Support.at(27.2) && !third.nextRunIsRetry, "after the verdict the next regular run is delay_loop after the last planned start")
         #expect(schedule.retriesUsed == 0)
 
         let stillDown = schedule.record(fail, at: Support.at(28))
-        #expect(stillDown.transition == nil && stillDown.nextRun == Support.at(38), "a down checker uses no retries")
+        #expect(stillDown.transition == nil && stillDown.nextRun == Support.at(37.2), "a down checker uses no retries")
 
         let back = schedule.record(.success, at: Support.at(38.1))
-        #expect(back.transition == .up && back.isUp && back.nextRun == Support.at(48.1) && !back.isFirstResult)
+        #expect(back.transition == .up && back.isUp && back.nextRun == Support.at(47.2) && !back.isFirstResult)
     }
 
     @Test("a success during the retries resets them")
@@ -64,7 +64,7 @@ struct CheckerScheduleTests {
         #expect(detection == Seconds(Double(retry) * 3 + 10), "retry × delay_before_retry, then delay_loop to the next run")
     }
 
-    @Test("successes are spaced by delay_loop from each result")
+    @Test("successes keep their phase: delay_loop from each planned start, however long the check took")
     func delayLoopSpacing() {
         var schedule = Self.schedule()
         var now = schedule.start(at: Support.at(100), warmupFraction: 0)
@@ -75,8 +75,29 @@ struct CheckerScheduleTests {
             runs.append(now)
         }
         let gaps = zip(runs.dropFirst(), runs).map { $0 - $1 }
-        #expect(gaps == Array(repeating: Seconds(10.25), count: 5))
+        #expect(gaps == Array(repeating: Seconds(10), count: 5))
         #expect(schedule.nextRun == runs.last)
+    }
+
+    @Test("a run that overran its delay_loop counts the next one from its result, as keepalived does")
+    func overrunCountsFromResult() {
+        var schedule = Self.schedule()
+        schedule.start(at: Support.at(0), warmupFraction: 0)
+        let slow = schedule.record(.success, at: Support.at(12))
+        #expect(slow.nextRun == Support.at(22))
+        let exact = schedule.record(.success, at: Support.at(32))
+        #expect(exact.nextRun == Support.at(42), "finishing exactly one delay_loop late is an overrun too")
+    }
+
+    @Test("checkers whose results are handled in one batch keep their own phases")
+    func batchesDoNotBunch() {
+        // Ten checkers planned 10 ms apart; their results are all handled at the same instant.
+        var schedules = (0..<10).map { _ in Self.schedule() }
+        let planned = (0..<10).map { Support.at(Double($0) * 0.01) }
+        for index in schedules.indices { schedules[index].start(at: planned[index], warmupFraction: 0) }
+        let batch = Support.at(0.2)
+        let next = schedules.indices.map { schedules[$0].record(.success, at: batch).nextRun }
+        #expect(next == planned.map { $0 + Seconds(10) })
     }
 
     @Test("alpha: starts down, a failure keeps it down quietly, the first success brings it up")
@@ -86,7 +107,7 @@ struct CheckerScheduleTests {
         schedule.start(at: Support.at(0), warmupFraction: 0)
         let failed = schedule.record(fail, at: Support.at(1))
         #expect(failed.isFirstResult && !failed.isUp && failed.transition == nil)
-        #expect(failed.nextRun == Support.at(11) && !failed.nextRunIsRetry)
+        #expect(failed.nextRun == Support.at(10) && !failed.nextRunIsRetry)
         let passed = schedule.record(.success, at: Support.at(11))
         #expect(passed.transition == .up && passed.isUp)
     }
