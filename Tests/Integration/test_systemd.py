@@ -120,6 +120,8 @@ def test_ready_after_config_and_listeners_then_watchdog_every_half_interval():
         assert metrics.value("vigil_watchdog_interval_seconds") == INTERVAL
         assert metrics.value("vigil_watchdog_pings_total") >= len(pings)
         assert metrics.value("vigil_watchdog_stalled", engine="checks") == 0
+        withheld = [l for l in d.stderr().splitlines() if "withheld" in l]
+        assert not withheld, f"a healthy start withheld keep-alives: {withheld}"
         return (f"{len(pings)} pings in 3 s, median gap {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms; "
                 f"STATUS={status!r}")
 

@@ -119,3 +119,27 @@ def test_keepalived_pair_tshark_judge_v3_ipv6():
     require_baseline()
     return lab.scenario_tshark_judge(KK, version=3, advert_int=0.1, family=6)
 test_keepalived_pair_tshark_judge_v3_ipv6.timeout = 20
+
+
+def test_virtual_ipaddress_excluded_is_owned_but_not_advertised():
+    """keepalived's virtual_ipaddress_excluded: the master holds those addresses too (and announces
+    them), but its adverts list only virtual_ipaddress, so peers configured without them still agree."""
+    require_lab()
+    excluded = "203.0.113.50"
+    config = lab.vrrp_config(priority=150, extra="    virtual_ipaddress_excluded {\n"
+                                                  f"        {excluded}/32 dev eth0\n    }}")
+    with lab.Lab(hosts=("h1", "h2")) as l:
+        cap = l.capture(lab.master_down(150, 1) + 3, name="excluded")
+        h1 = l.start("vigild", "h1", config)
+        lab.wait_owner(l, "h1", lab.VIP4, lab.master_down(150, 1) + lab.MARGIN, "the VIP on h1")
+        lab.wait_owner(l, "h1", excluded, 2, "the excluded address on h1")
+        cap.wait(lab.master_down(150, 1) + 8)
+        counts = {r["vrrp.addr_count"] for r in cap.records("vrrp", ["vrrp.addr_count", "vrrp.ip_addr"])}
+        listed = {a for r in cap.records("vrrp", ["vrrp.ip_addr"]) for a in r["vrrp.ip_addr"].split(",")}
+        assert counts == {"1"} and listed == {lab.VIP4}, f"adverts listed {listed} (counts {counts})"
+        garps = cap.fields(f"arp && arp.src.proto_ipv4 == {excluded}", "frame.number")
+        assert garps, "no gratuitous ARP for the excluded address"
+        h1.stop()
+        assert not l.has_address("h1", excluded), "the excluded address stayed after SIGTERM"
+        return f"h1 owns {lab.VIP4} and {excluded}; adverts list only {lab.VIP4}; {len(garps)} GARPs for {excluded}"
+test_virtual_ipaddress_excluded_is_owned_but_not_advertised.timeout = 30

@@ -63,9 +63,11 @@ public final class ServiceManagerLink: Sendable {
     public func runWatchdog() async {
         guard let period = policy.pingPeriod else { return }
         logger.info("systemd watchdog on", metadata: ["interval": "\(policy.interval?.secondsValue ?? 0) s"])
+        // The first tick waits one period: the engines start beating with this task, not before it.
         while !Task.isCancelled {
-            tick()
             try? await Task.sleep(for: period)
+            if Task.isCancelled { return }
+            tick()
         }
     }
 

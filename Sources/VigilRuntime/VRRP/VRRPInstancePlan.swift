@@ -13,7 +13,10 @@ struct VRRPInstancePlan: Sendable {
     let family: AddressFamily
     let version: VRRPProtocolVersion
     let machine: VRRPInstanceConfig
+    /// virtual_ipaddress, then virtual_ipaddress_excluded: the master owns all of them.
     let virtualAddresses: [VirtualAddress]
+    /// How many of `virtualAddresses` go in adverts: the excluded ones never do.
+    let advertisedCount: Int
     let authentication: VRRPAdvertisement.Authentication
     /// Where adverts go: the group, or each unicast peer.
     let destinations: [IPAddress]
@@ -31,7 +34,7 @@ struct VRRPInstancePlan: Sendable {
         return version == .v2 ? UInt16(clamping: seconds) : UInt16(clamping: centiseconds)
     }
 
-    var advertisedAddresses: [IPAddress] { virtualAddresses.map(\.prefix.address) }
+    var advertisedAddresses: [IPAddress] { virtualAddresses.prefix(advertisedCount).map(\.prefix.address) }
 
     /// Every interface whose link state matters to this instance.
     var watchedInterfaces: Set<String> {
@@ -69,7 +72,7 @@ struct VRRPInstancePlan: Sendable {
         let authentication: VRRPAdvertisement.Authentication =
             version == .v2 && instance.authentication?.authType.value == .pass
             ? .password(instance.authentication?.authPass.value ?? "") : .none
-        let addresses = instance.virtualIpaddress.map { spec in
+        let addresses = (instance.virtualIpaddress + instance.virtualIpaddressExcluded).map { spec in
             VirtualAddress(
                 prefix: spec.address, interface: spec.dev ?? interface, label: spec.label, scope: spec.scope?.value)
         }
@@ -103,7 +106,7 @@ struct VRRPInstancePlan: Sendable {
         return .success(
             VRRPInstancePlan(
                 name: instance.name, interface: interface, family: family, version: version, machine: machine,
-                virtualAddresses: addresses, authentication: authentication, destinations: peers.isEmpty ? [group] : peers,
+                virtualAddresses: addresses, advertisedCount: instance.virtualIpaddress.count, authentication: authentication, destinations: peers.isEmpty ? [group] : peers,
                 source: source, skipsAddressCheck: instance.skipCheckAdvAddr.value,
                 garpOnMaster: AnnouncementSchedule(
                     repeat: instance.garpMasterRepeat.value, secondBurstAfter: .microseconds(instance.garpMasterDelay.value.microseconds),
