@@ -35,6 +35,7 @@ public final class VigilDaemon: Service {
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
     let checks: CheckEngine?
+    let reloader: ReloadCoordinator
     static let vrrpDeadline = Duration.seconds(3)
     static let checkDeadline = Duration.seconds(3)
 
@@ -95,12 +96,16 @@ public final class VigilDaemon: Service {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
+        let reloader = ReloadCoordinator(
+            config: config, vrrp: vrrp, checks: checks, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
+            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        self.reloader = reloader
         let exposition = MetricsExposition(registry: registry, collectors: collectors)
         router = APIRouter(
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop, reload: { await reloader.reload() })
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -201,9 +206,12 @@ public final class VigilDaemon: Service {
         for await _ in signals {
             if Task.isCancelled { return }
             logger.info("SIGHUP: reloading the configuration", metadata: ["file": "\(options.configPath)"])
-            _ = await config.reload()
+            _ = await reload()
         }
     }
+
+    /// The one reload, for SIGHUP and `POST /reload` alike: validate, then apply the difference.
+    public func reload() async -> ReloadOutcome { await reloader.reload() }
 
     static func url(_ address: ListenAddress) -> String {
         switch address {
