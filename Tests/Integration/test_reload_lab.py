@@ -197,6 +197,58 @@ def test_reload_removed_instance_resigns():
 test_reload_removed_instance_resigns.timeout = 60
 
 
+def _reload_both(h1, h2, the_lab, c1, c2, want_reloads):
+    """Both nodes at once, as an operator changing VIPs must (within Master_Down_Interval): each
+    checks the address list of the other's adverts, so one node alone would drop them."""
+    p1, p2 = _config_path(the_lab, "h1", "h1"), _config_path(the_lab, "h2", "h2")
+    _rewrite(p1, c1)
+    _rewrite(p2, c2)
+    os.kill(h2.pid, signal.SIGHUP)
+    os.kill(h1.pid, signal.SIGHUP)
+    for handle in (h1, h2):
+        wait_for(lambda: handle.metrics().value("vigil_config_reloads_total") >= want_reloads, 5, interval=0.05,
+                 what=f"{handle.host} to count reload {want_reloads}")
+        assert handle.metrics().value("vigil_config_last_reload_successful") == 1, handle.log()[-2000:]
+
+
+def test_reload_vips_change_on_master_without_transition():
+    """A VIP added to the instance (on both nodes) appears on the master h1 and is announced; once
+    removed it leaves. Neither moves VRRP (no transition on either node) nor touches the VIP that
+    stayed."""
+    require_lab()
+    c1, c2 = _configs()
+    extra_vip = "192.0.2.101"
+    vips = f"{VIP4}/24 dev eth0\n        {extra_vip}/24"
+    with Lab() as the_lab:
+        h1, h2 = _pair(the_lab, c1, c2)
+        became = h1.metrics().value("vigil_vrrp_last_transition_timestamp_seconds", vrrp_instance="VI_1")
+        time.sleep(max(0.0, became + 5.5 - time.time()))  # past the second GARP burst of becoming master
+        before1, before2 = h1.transitions(), h2.transitions()
+        cap = the_lab.capture(2.5, capture_filter="arp", name="reload-vips")
+        time.sleep(0.3)
+        _reload_both(h1, h2, the_lab,
+                     vrrp_config(state="MASTER", priority=100, advert_int=ADVERT_INT, vip=vips),
+                     vrrp_config(state="BACKUP", priority=50, advert_int=ADVERT_INT, vip=vips), 1)
+        wait_for(lambda: the_lab.has_address("h1", extra_vip), 2, what=f"{extra_vip} on h1")
+        assert the_lab.has_address("h1", VIP4) and not the_lab.has_address("h2", extra_vip)
+        cap.wait(10)
+        garps = cap.fields(f"arp && arp.src.proto_ipv4 == {extra_vip}", "frame.time_epoch")
+        assert garps, f"the added VIP {extra_vip} was not announced"
+        assert not cap.fields(f"arp && arp.src.proto_ipv4 == {VIP4}", "frame.time_epoch"), (
+            f"the VIP that stayed ({VIP4}) was announced again")
+        assert h1.metrics().value("vigil_vip_owned", vrrp_instance="VI_1", vip=f"{extra_vip}/24") == 1
+
+        _reload_both(h1, h2, the_lab, c1, c2, 2)
+        wait_for(lambda: not the_lab.has_address("h1", extra_vip), 2, what=f"{extra_vip} to leave h1")
+        hold_single_owner(the_lab, "h1", VIP4, 4.5)  # longer than Master_Down: no advert was dropped
+        assert h1.transitions() == before1 and h2.transitions() == before2, (
+            f"a VIP change moved VRRP: h1 {h1.transitions()}, h2 {h2.transitions()}; "
+            f"drops on h2: {h2.dropped()}")
+        assert not h1.metrics().values("vigil_vip_owned", vip=f"{extra_vip}/24"), "the removed VIP is still reported"
+        return f"{extra_vip} added ({len(garps)} gratuitous ARPs) and removed on the master with no transition"
+test_reload_vips_change_on_master_without_transition.timeout = 60
+
+
 # -- checkers --------------------------------------------------------------------------------------
 
 class _Listener:
