@@ -52,7 +52,8 @@ public actor ReloadCoordinator {
             let plans = VigilDaemon.vrrpPlans(configuration, logger: logger)
             if let vrrp {
                 changes += await vrrp.reconfigure(
-                    plans: plans, syncGroups: Self.syncGroups(configuration),
+                    plans: plans, configured: Set(configuration.vrrp.vrrpInstances.map(\.name)),
+                    syncGroups: Self.syncGroups(configuration),
                     trackScripts: TrackScriptRunner(configuration: configuration, logger: logger),
                     trackFiles: TrackFileWatcher(configuration: configuration, logger: logger))
             } else if !plans.isEmpty {

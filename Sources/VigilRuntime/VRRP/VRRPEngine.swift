@@ -486,11 +486,19 @@ public actor VRRPEngine {
     /// (no transition, no advert out of turn, no announcement); changed ones take their new
     /// settings in place; removed ones resign as on SIGTERM; added ones start as at startup.
     /// Returns what changed, one line per instance, for the log and the reload summary.
+    /// `configured` names every vrrp_instance of the new file: one that is there but could not be
+    /// planned (its interface has no address now, say) keeps running as it is rather than resign.
     func reconfigure(
-        plans: [VRRPInstancePlan], syncGroups newGroups: [VRRPSyncGroupCoordinator],
+        plans: [VRRPInstancePlan], configured: Set<String>, syncGroups newGroups: [VRRPSyncGroupCoordinator],
         trackScripts newScripts: TrackScriptRunner?, trackFiles newFiles: TrackFileWatcher?
     ) -> [String] {
-        let diff = VRRPPlanDiff(old: instances.values.map(\.plan), new: plans)
+        let planned = Set(plans.map(\.name))
+        let kept = instances.values.map(\.plan).filter { configured.contains($0.name) && !planned.contains($0.name) }
+        for plan in kept.sorted(by: { $0.name < $1.name }) {
+            logger.warning(
+                "vrrp_instance keeps its running settings: the reloaded ones cannot run here", metadata: ["vrrp_instance": "\(plan.name)"])
+        }
+        let diff = VRRPPlanDiff(old: instances.values.map(\.plan), new: plans + kept)
         var changes: [String] = []
         for plan in diff.removed.sorted(by: { $0.name < $1.name }) {
             removeInstance(plan.name)
