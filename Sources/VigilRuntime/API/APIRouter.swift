@@ -20,8 +20,8 @@ public final class APIRouter: HTTPRequestHandler {
     let vrrp: VRRPEngine?
     /// The check engine's live view, when one runs.
     let checks: CheckEngine?
-    /// The daemon's reload path; without one (tests), only the configuration is swapped.
-    let reloader: DaemonReloader?
+    /// The daemon's reload (`ReloadCoordinator`); the store's own reload when none is given.
+    let reloadAction: @Sendable () async -> ReloadOutcome
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
@@ -30,11 +30,12 @@ public final class APIRouter: HTTPRequestHandler {
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, reloader: DaemonReloader? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
+        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8],
+        reload: (@Sendable () async -> ReloadOutcome)? = nil
     ) {
+        reloadAction = reload ?? { await config.reload() }
         self.vrrp = vrrp
         self.checks = checks
-        self.reloader = reloader
         self.exposition = exposition
         self.config = config
         self.progress = progress
@@ -164,7 +165,7 @@ public final class APIRouter: HTTPRequestHandler {
             return .text(403, "only root or vigild's own user may reload\n")
         }
         logger.info("reload requested over the control socket", metadata: ["uid": "\(request.peerUID.map(String.init) ?? "?")"])
-        let outcome = if let reloader { await reloader.reload() } else { await config.reload() }
+        let outcome = await reloadAction()
         let body = ReloadReply(result: outcome.accepted ? "reloaded" : "rejected", diagnostics: outcome.diagnostics)
         do {
             return .json(outcome.accepted ? 200 : 422, try StatusJSON.encode(body))

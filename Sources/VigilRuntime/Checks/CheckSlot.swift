@@ -4,7 +4,12 @@ import VigilTelemetry
 /// One configured checker inside the engine: its probe, its schedule, its metric series and what
 /// it last found.
 struct CheckSlot: Sendable {
-    let identity: CheckIdentity
+    /// Its place moves when a reload inserts or removes checkers before it.
+    var identity: CheckIdentity
+    /// Unique for the engine's life: a probe that finishes after a reload finds its slot by it.
+    let serial: Int
+    /// What the checker's settings were (`CheckEngine.fingerprint`); a reload keeps the slot only if equal.
+    let fingerprint: String?
     let probe: any HealthProbe
     var schedule: CheckerSchedule
     /// Looked up once: each result would otherwise pay a labelled-series lookup per metric.

@@ -35,6 +35,7 @@ public final class VigilDaemon: Service {
     /// How fast engines beat, and whether (and how often) systemd's watchdog is fed.
     let watchdog: WatchdogPolicy
     let service: ServiceManagerLink
+    /// The one reload path: systemd's RELOADING/READY around the coordinator that applies the difference.
     let reloader: DaemonReloader
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
@@ -99,14 +100,20 @@ public final class VigilDaemon: Service {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
+        let coordinator = ReloadCoordinator(
+            config: config, vrrp: vrrp, checks: checks, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
+            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
         let (vrrpEngine, checkEngine) = (vrrp, checks)
-        reloader = DaemonReloader(config: config, service: service) { await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine) }
+        let reloader = DaemonReloader(service: service, apply: { await coordinator.reload() }) {
+            await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine)
+        }
+        self.reloader = reloader
         let exposition = MetricsExposition(registry: registry, collectors: collectors)
         router = APIRouter(
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, reloader: reloader, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop, reload: { await reloader.reload() })
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -275,9 +282,12 @@ public final class VigilDaemon: Service {
         for await _ in signals {
             if Task.isCancelled { return }
             logger.info("SIGHUP: reloading the configuration", metadata: ["file": "\(options.configPath)"])
-            _ = await reloader.reload()
+            _ = await reload()
         }
     }
+
+    /// The one reload, for SIGHUP and `POST /reload` alike: validate, then apply the difference.
+    public func reload() async -> ReloadOutcome { await reloader.reload() }
 
     static func url(_ address: ListenAddress) -> String {
         switch address {

@@ -11,7 +11,7 @@ import VigilVRRP
 /// The notify scripts of one vrrp_instance, and what keepalived passes them.
 struct NotifyScripts: Sendable {
     /// One script to start: its keyword, argv, and the user to run it as.
-    struct Run: Sendable {
+    struct Run: Sendable, Equatable {
         let keyword: String
         let arguments: [String]
         let user: String?

@@ -8,7 +8,7 @@ import VigilConfig
 /// does (a missing or unreadable file, or one without a number, counts as 0).
 final class TrackFileWatcher: Sendable {
     /// One tracked file: its track_file name and path, and init_file's value to write if missing.
-    struct File: Sendable {
+    struct File: Sendable, Equatable {
         let name: String
         let path: String
         let initialValue: Int?

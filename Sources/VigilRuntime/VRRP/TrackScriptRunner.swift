@@ -5,7 +5,7 @@ import VigilConfig
 /// or `fall` failures in a row, as keepalived does; a script that times out has failed.
 final class TrackScriptRunner: Sendable {
     /// One script as the runner needs it.
-    struct Script: Sendable {
+    struct Script: Sendable, Equatable {
         let name: String
         let run: NotifyScripts.Run
         let interval: Duration

@@ -28,10 +28,11 @@ public struct VRRPLiveStatus: Sendable {
 public actor VRRPEngine {
     struct Running {
         var machine: VRRPStateMachine
-        let plan: VRRPInstancePlan
+        /// Replaced by a reload that keeps the instance running.
+        var plan: VRRPInstancePlan
         let socket: VRRPRawSocket
-        /// Built once: every received advert is checked against it.
-        let validator: VRRPAdvertisementValidator
+        /// Built once per plan: every received advert is checked against it.
+        var validator: VRRPAdvertisementValidator
         var timers: [VRRPTimer: Scheduled<Void>] = [:]
         var lastTransitionAt: Double?
         var masterHeardLabel: String?
@@ -47,12 +48,18 @@ public actor VRRPEngine {
     private let logger: Logger
     private let origin = ContinuousClock.now
     private var receivers: [Task<Void, Never>] = []
+    /// One receive loop per socket, so a reload can stop the loop of a socket it closes.
+    private var socketReceivers: [ObjectIdentifier: Task<Void, Never>] = [:]
+    /// The track_script and track_file loops, restarted by a reload that changes what they watch.
+    private var trackingTasks: [Task<Void, Never>] = []
+    private var linkMonitorRunning = false
+    private var started = false
     /// The last netlink change queued; each new one waits for it, so adds and removes keep their order.
     private var addressQueue: Task<Void, Never>?
     private let notifier: NotifyRunner
-    private let syncGroups: [VRRPSyncGroupCoordinator]
-    private let trackScripts: TrackScriptRunner?
-    private let trackFiles: TrackFileWatcher?
+    private var syncGroups: [VRRPSyncGroupCoordinator]
+    private var trackScripts: TrackScriptRunner?
+    private var trackFiles: TrackFileWatcher?
 
     public static let engineName = "vrrp"
 
@@ -102,28 +109,10 @@ public actor VRRPEngine {
 
     /// Starts receiving and every instance's state machine; returns at once.
     func start() {
-        var sockets: [ObjectIdentifier: VRRPRawSocket] = [:]
-        for running in instances.values { sockets[ObjectIdentifier(running.socket)] = running.socket }
-        for socket in sockets.values {
-            receivers.append(Task { [weak self] in
-                for await datagram in socket.datagrams {
-                    await self?.receive(datagram, on: socket)
-                }
-            })
-        }
+        started = true
+        for running in instances.values { startReceiving(running.socket) }
         startLinkMonitor()
-        if let trackFiles, !trackFiles.files.isEmpty {
-            receivers.append(Task { [weak self] in
-                let engine = self
-                await trackFiles.run { name, value in await engine?.trackFileChanged(name, value: value) }
-            })
-        }
-        if let trackScripts, !trackScripts.scripts.isEmpty {
-            receivers.append(Task { [weak self] in
-                let engine = self
-                await trackScripts.run { name, isUp in await engine?.trackScriptChanged(name, isUp: isUp) }
-            })
-        }
+        startTracking()
         // Links already down count before the first election.
         for name in instances.keys.sorted() {
             guard let plan = instances[name]?.plan else { continue }
@@ -140,8 +129,33 @@ public actor VRRPEngine {
         progress.beat(Self.engineName)
     }
 
+    private func startReceiving(_ socket: VRRPRawSocket) {
+        guard socketReceivers[ObjectIdentifier(socket)] == nil else { return }
+        socketReceivers[ObjectIdentifier(socket)] = Task { [weak self] in
+            for await datagram in socket.datagrams {
+                await self?.receive(datagram, on: socket)
+            }
+        }
+    }
+
+    private func startTracking() {
+        if let trackFiles, !trackFiles.files.isEmpty {
+            trackingTasks.append(Task { [weak self] in
+                let engine = self
+                await trackFiles.run { name, value in await engine?.trackFileChanged(name, value: value) }
+            })
+        }
+        if let trackScripts, !trackScripts.scripts.isEmpty {
+            trackingTasks.append(Task { [weak self] in
+                let engine = self
+                await trackScripts.run { name, isUp in await engine?.trackScriptChanged(name, isUp: isUp) }
+            })
+        }
+    }
+
     private func startLinkMonitor() {
-        guard instances.values.contains(where: { !$0.plan.watchedInterfaces.isEmpty }) else { return }
+        guard !linkMonitorRunning, instances.values.contains(where: { !$0.plan.watchedInterfaces.isEmpty }) else { return }
+        linkMonitorRunning = true
         do {
             let monitor = try LinkMonitor()
             receivers.append(Task { [weak self] in
@@ -195,6 +209,8 @@ public actor VRRPEngine {
             running.socket.close()
         }
         for receiver in receivers { receiver.cancel() }
+        for receiver in socketReceivers.values { receiver.cancel() }
+        for task in trackingTasks { task.cancel() }
         await releaseAddressesStillHeld()
         // notify_stop gets a moment to start; a script still running then carries on after we exit.
         let notifier = notifier
@@ -284,8 +300,14 @@ public actor VRRPEngine {
     // MARK: The state machine and its actions
 
     private func handle(_ event: VRRPEvent, for name: String, depth: Int = 0) {
+        let instant = now
+        step(name, depth: depth) { $0.handle(event, now: instant) }
+    }
+
+    /// Runs one change of an instance's machine, carries out its actions, and lets its sync group follow.
+    private func step(_ name: String, depth: Int = 0, _ change: (inout VRRPStateMachine) -> [VRRPAction]) {
         guard var running = instances[name] else { return }
-        let actions = running.machine.handle(event, now: now)
+        let actions = change(&running.machine)
         // Stored before acting: actions set timers on the stored copy.
         instances[name] = running
         for action in actions { perform(action, for: name) }
@@ -384,14 +406,15 @@ public actor VRRPEngine {
     // MARK: Addresses
 
     /// Address changes go through netlink in order, off the actor, so a slow kernel never delays adverts.
-    private func changeAddresses(of plan: VRRPInstancePlan, add: Bool) {
+    private func changeAddresses(of plan: VRRPInstancePlan, add: Bool, only subset: [VirtualAddress]? = nil) {
+        let chosen = subset ?? plan.virtualAddresses
         let addresses = addresses
         let registry = registry
         let logger = logger
         let previous = addressQueue
         addressQueue = Task {
             await previous?.value
-            for address in plan.virtualAddresses {
+            for address in chosen {
                 do {
                     if add { try await addresses.add(address) } else { try await addresses.remove(address) }
                     registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: plan.name, vip: "\(address.prefix)", interface: address.interface)).set(add)
@@ -413,13 +436,16 @@ public actor VRRPEngine {
 
     /// Sends the bursts of `schedule` after the queued address changes are done, then refreshes
     /// while this instance stays master; the task is replaced or cancelled on the next transition.
-    private func announce(_ plan: VRRPInstancePlan, _ schedule: AnnouncementSchedule, becameMaster: Bool) {
+    private func announce(
+        _ plan: VRRPInstancePlan, _ schedule: AnnouncementSchedule, becameMaster: Bool, only subset: [VirtualAddress]? = nil
+    ) {
         guard let announcer = announcers[plan.interface] else { return }
+        let chosen = subset ?? plan.virtualAddresses
         let registry = registry
         let labels = VRRPInstanceLabels(vrrpInstance: plan.name)
         let burst: @Sendable (Int) -> Void = { count in
             for _ in 0..<max(count, 1) {
-                for address in plan.virtualAddresses {
+                for address in chosen {
                     switch address.prefix.address {
                     case .v4(let v4):
                         if (try? announcer.announce(v4)) != nil { registry.counter(VRRPMetrics.gratuitousARPsSentTotal, labels).increment() }
@@ -453,6 +479,173 @@ public actor VRRPEngine {
         }
     }
 
+
+    // MARK: Reload
+
+    /// Applies a reloaded configuration (see `VRRPPlanDiff`): unchanged instances are not touched
+    /// (no transition, no advert out of turn, no announcement); changed ones take their new
+    /// settings in place; removed ones resign as on SIGTERM; added ones start as at startup.
+    /// Returns what changed, one line per instance, for the log and the reload summary.
+    /// `configured` names every vrrp_instance of the new file: one that is there but could not be
+    /// planned (its interface has no address now, say) keeps running as it is rather than resign.
+    func reconfigure(
+        plans: [VRRPInstancePlan], configured: Set<String>, syncGroups newGroups: [VRRPSyncGroupCoordinator],
+        trackScripts newScripts: TrackScriptRunner?, trackFiles newFiles: TrackFileWatcher?
+    ) -> [String] {
+        let planned = Set(plans.map(\.name))
+        let kept = instances.values.map(\.plan).filter { configured.contains($0.name) && !planned.contains($0.name) }
+        for plan in kept.sorted(by: { $0.name < $1.name }) {
+            logger.warning(
+                "vrrp_instance keeps its running settings: the reloaded ones cannot run here", metadata: ["vrrp_instance": "\(plan.name)"])
+        }
+        let diff = VRRPPlanDiff(old: instances.values.map(\.plan), new: plans + kept)
+        var changes: [String] = []
+        for plan in diff.removed.sorted(by: { $0.name < $1.name }) {
+            removeInstance(plan.name)
+            changes.append(logChange("vrrp_instance removed", plan.name, [:]))
+        }
+        for (old, new) in diff.replaced.sorted(by: { $0.old.name < $1.old.name }) {
+            removeInstance(old.name)
+            changes.append(logChange(
+                "vrrp_instance restarted: a new VRID, interface, family, version, source or peers makes it another router",
+                new.name, [:]))
+        }
+        syncGroups = newGroups
+        restartTrackingIfChanged(scripts: newScripts, files: newFiles)
+        for plan in diff.unchanged { instances[plan.name]?.plan = plan }
+        for (old, new) in diff.updated.sorted(by: { $0.old.name < $1.old.name }) {
+            changes.append(logChange("vrrp_instance changed in place", new.name, ["changes": "\(updateInstance(from: old, to: new))"]))
+        }
+        for plan in (diff.added + diff.replaced.map(\.new)).sorted(by: { $0.name < $1.name }) {
+            addInstance(plan)
+            if !diff.replaced.contains(where: { $0.new.name == plan.name }) {
+                changes.append(logChange("vrrp_instance added", plan.name, [:]))
+            }
+        }
+        return changes
+    }
+
+    private func logChange(_ message: Logger.Message, _ name: String, _ extra: Logger.Metadata) -> String {
+        var metadata: Logger.Metadata = ["vrrp_instance": "\(name)"]
+        metadata.merge(extra) { $1 }
+        logger.notice(message, metadata: metadata)
+        return "\(message) \(name)"
+    }
+
+    /// New settings under the running state machine; VIPs follow on a master without a transition.
+    private func updateInstance(from old: VRRPInstancePlan, to new: VRRPInstancePlan) -> String {
+        guard let running = instances[new.name] else { return "" }
+        instances[new.name]?.plan = new
+        instances[new.name]?.validator = new.validator
+        let dropped = old.virtualAddresses.filter { !new.virtualAddresses.contains($0) }
+        let added = new.virtualAddresses.filter { !old.virtualAddresses.contains($0) }
+        if case .master = running.machine.state {
+            if !dropped.isEmpty { changeAddresses(of: old, add: false, only: dropped) }
+            if !added.isEmpty {
+                changeAddresses(of: new, add: true, only: added)
+                announce(new, new.garpOnMaster, becameMaster: false, only: added)
+            }
+        } else {
+            for address in added {
+                registry.gauge(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: new.name, vip: "\(address.prefix)", interface: address.interface)).set(0)
+            }
+        }
+        forgetAddressSeries(dropped, of: new.name)
+        registry.gauge(VRRPMetrics.configuredPriority, VRRPInstanceLabels(vrrpInstance: new.name)).set(Int(new.machine.priority))
+        let instant = now
+        step(new.name) { $0.reconfigure(new.machine, now: instant) }
+        var what: [String] = []
+        if old.machine.priority != new.machine.priority { what.append("priority \(old.machine.priority)->\(new.machine.priority)") }
+        if old.machine.advertisementInterval != new.machine.advertisementInterval { what.append("advert_int") }
+        if old.machine.preempt != new.machine.preempt || old.machine.preemptDelay != new.machine.preemptDelay { what.append("preempt") }
+        if old.machine.trackedInterfaces != new.machine.trackedInterfaces || old.machine.trackedScripts != new.machine.trackedScripts
+            || old.machine.trackedFiles != new.machine.trackedFiles
+        {
+            what.append("tracking")
+        }
+        if !added.isEmpty { what.append("+\(added.count) VIP") }
+        if !dropped.isEmpty { what.append("-\(dropped.count) VIP") }
+        if what.isEmpty { what.append("other settings") }
+        return what.joined(separator: ", ")
+    }
+
+    /// As SIGTERM does for one instance: a master advertises priority 0 and releases its VIPs.
+    private func removeInstance(_ name: String) {
+        guard let running = instances[name] else { return }
+        handle(.shutdown, for: name)
+        for timer in instances[name]?.timers.values.map({ $0 }) ?? [] { timer.cancel() }
+        instances[name]?.announcing?.cancel()
+        instances[name] = nil
+        if !instances.values.contains(where: { $0.socket === running.socket }) {
+            socketReceivers.removeValue(forKey: ObjectIdentifier(running.socket))?.cancel()
+            running.socket.close()
+        }
+        let labels = VRRPInstanceLabels(vrrpInstance: name)
+        for state in VRRPStateName.allCases {
+            registry.remove(
+                VRRPMetrics.state,
+                VRRPStateLabels(
+                    vrrpInstance: name, interface: running.plan.interface, vrid: Int(running.plan.machine.virtualRouterId),
+                    state: state.rawValue))
+        }
+        registry.remove(VRRPMetrics.configuredPriority, labels)
+        registry.remove(VRRPMetrics.effectivePriority, labels)
+        registry.remove(VRRPMetrics.lastTransitionTimestamp, labels)
+        forgetAddressSeries(running.plan.virtualAddresses, of: name)
+    }
+
+    /// Drops the VIP series once the queued address changes (which set them) are done.
+    private func forgetAddressSeries(_ dropped: [VirtualAddress], of name: String) {
+        guard !dropped.isEmpty else { return }
+        let registry = registry
+        let previous = addressQueue
+        addressQueue = Task {
+            await previous?.value
+            for address in dropped {
+                registry.remove(VRRPMetrics.vipOwned, VIPLabels(vrrpInstance: name, vip: "\(address.prefix)", interface: address.interface))
+            }
+        }
+    }
+
+    /// Opens (or shares) the socket and starts the instance as at startup.
+    private func addInstance(_ plan: VRRPInstancePlan) {
+        let shared = instances.values.first { $0.plan.interface == plan.interface && $0.plan.family == plan.family }?.socket
+        let socket: VRRPRawSocket
+        do {
+            socket = try shared ?? VRRPRawSocket(family: plan.family, interface: plan.interface, source: plan.family == .ipv6 ? plan.source : nil)
+        } catch {
+            logger.error("vrrp_instance cannot run", metadata: ["vrrp_instance": "\(plan.name)", "error": "\(error)"])
+            return
+        }
+        instances[plan.name] = Running(machine: VRRPStateMachine(config: plan.machine), plan: plan, socket: socket, validator: plan.validator)
+        Self.publishConfigured(plan, registry: registry)
+        if announcers[plan.interface] == nil {
+            announcers[plan.interface] = try? AddressAnnouncer(interface: plan.interface)
+        }
+        guard started else { return }
+        startReceiving(socket)
+        startLinkMonitor()
+        for interface in plan.watchedInterfaces.sorted() where LinkMonitor.isRunning(interface) != true {
+            logger.warning("tracked interface is down", metadata: ["vrrp_instance": "\(plan.name)", "interface": "\(interface)"])
+            handle(.interfaceDown(interface), for: plan.name)
+        }
+        changeAddresses(of: plan, add: false)
+        handle(.startup, for: plan.name)
+    }
+
+    /// The script and file loops restart only when what they run changes; a restarted loop reports
+    /// afresh (rise/fall counts start over), and until then the instances keep the last report.
+    private func restartTrackingIfChanged(scripts: TrackScriptRunner?, files: TrackFileWatcher?) {
+        let sameScripts = (trackScripts?.scripts ?? []) == (scripts?.scripts ?? [])
+        let sameFiles = (trackFiles?.files ?? []) == (files?.files ?? [])
+        guard !sameScripts || !sameFiles else { return }
+        for task in trackingTasks { task.cancel() }
+        trackingTasks = []
+        trackScripts = scripts
+        trackFiles = files
+        logger.notice("track_script and track_file watchers restarted for the new configuration")
+        if started { startTracking() }
+    }
 
     /// `vigil_vrrp_state`: 1 for `current`, 0 for every other state.
     private static func publishState(_ current: VRRPStateName, of plan: VRRPInstancePlan, registry: MetricRegistry) {

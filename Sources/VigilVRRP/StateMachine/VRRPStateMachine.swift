@@ -5,8 +5,8 @@
 /// a clock itself. A timer that fires before its deadline (a stale or early wake-up) is re-armed
 /// for the rest, never acted on, so the runtime may deliver late cancellations harmlessly.
 public struct VRRPStateMachine: Sendable {
-    /// The instance's settings.
-    public let config: VRRPInstanceConfig
+    /// The instance's settings; only `reconfigure` replaces them.
+    public internal(set) var config: VRRPInstanceConfig
     /// The current state and its data.
     public internal(set) var state: VRRPState = .initialize
     /// The last reported status of tracked objects.
@@ -123,7 +123,7 @@ public struct VRRPStateMachine: Sendable {
 
     // MARK: Tracking
 
-    private mutating func trackingChanged(
+    mutating func trackingChanged(
         now: Duration, clearedReason: VRRPTransitionReason, _ update: (inout VRRPTrackingStatus) -> Void
     ) -> [VRRPAction] {
         if case .stopped = state { return [] }

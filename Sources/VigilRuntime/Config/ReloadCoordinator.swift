@@ -1,0 +1,89 @@
+import Logging
+import NIOCore
+import VigilConfig
+import VigilVRRP
+
+/// The one reload path, for SIGHUP and the control socket alike: validates the new configuration
+/// (`ConfigStore`), and when it is accepted applies the difference to the VRRP and check engines.
+/// Reloads run one at a time: a second request waits for the first to finish.
+public actor ReloadCoordinator {
+    private let config: ConfigStore
+    private let vrrp: VRRPEngine?
+    private let checks: CheckEngine?
+    private let runsVRRP: Bool
+    private let runsChecks: Bool
+    private let probeGroup: any EventLoopGroup
+    private let logger: Logger
+    /// The reload running or last run; the next one starts after it.
+    private var last: Task<ReloadOutcome, Never>?
+
+    init(
+        config: ConfigStore, vrrp: VRRPEngine?, checks: CheckEngine?, runsVRRP: Bool, runsChecks: Bool,
+        probeGroup: any EventLoopGroup, logger: Logger
+    ) {
+        self.config = config
+        self.vrrp = vrrp
+        self.checks = checks
+        self.runsVRRP = runsVRRP
+        self.runsChecks = runsChecks
+        self.probeGroup = probeGroup
+        self.logger = logger
+    }
+
+    /// Reloads the configuration file and applies it; returns what the control socket reports.
+    public func reload() async -> ReloadOutcome {
+        let previous = last
+        let next = Task {
+            _ = await previous?.value
+            return await self.apply()
+        }
+        last = next
+        return await next.value
+    }
+
+    private func apply() async -> ReloadOutcome {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let outcome = await config.reload()
+        guard outcome.accepted else { return outcome }
+        let configuration = await config.current.configuration
+        var changes: [String] = []
+        if runsVRRP {
+            let plans = VigilDaemon.vrrpPlans(configuration, logger: logger)
+            if let vrrp {
+                changes += await vrrp.reconfigure(
+                    plans: plans, configured: Set(configuration.vrrp.vrrpInstances.map(\.name)),
+                    syncGroups: Self.syncGroups(configuration),
+                    trackScripts: TrackScriptRunner(configuration: configuration, logger: logger),
+                    trackFiles: TrackFileWatcher(configuration: configuration, logger: logger))
+            } else if !plans.isEmpty {
+                logger.warning(
+                    "vrrp_instance blocks added by the reload start at the next restart: vigild started without any",
+                    metadata: ["vrrp_instances": "\(plans.count)"])
+            }
+        }
+        if runsChecks {
+            if let checks {
+                let probes = ProbeFactory(configuration: configuration, group: probeGroup)
+                changes += await checks.reconfigure(configuration: configuration, makeProbe: probes.probe(for:realServer:virtualServer:))
+            } else if !configuration.lvs.virtualServers.isEmpty {
+                logger.warning(
+                    "virtual_server blocks added by the reload start at the next restart: vigild started without any",
+                    metadata: ["virtual_servers": "\(configuration.lvs.virtualServers.count)"])
+            }
+        }
+        logger.notice(
+            changes.isEmpty ? "reload applied: nothing to change in the running engines" : "reload applied",
+            metadata: [
+                "changes": "\(changes.count)", "vrrp_instances": "\(configuration.vrrp.vrrpInstances.count)",
+                "virtual_servers": "\(configuration.lvs.virtualServers.count)", "seconds": "\(CheckEngine.seconds(clock.now - began))",
+            ])
+        return outcome
+    }
+
+    static func syncGroups(_ configuration: Configuration) -> [VigilVRRP.VRRPSyncGroupCoordinator] {
+        configuration.vrrp.vrrpSyncGroups.map { group in
+            VigilVRRP.VRRPSyncGroupCoordinator(name: group.name, members: group.group.map(\.value))
+        }
+    }
+}
