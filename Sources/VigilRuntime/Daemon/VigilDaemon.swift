@@ -9,6 +9,7 @@ import UnixSignals
 import VigilConfig
 import VigilHTTP
 import VigilIPVS
+import VigilMailer
 import VigilPlatform
 import VigilTelemetry
 import VigilVRRP
@@ -35,6 +36,8 @@ public final class VigilDaemon: Service {
     let initialListeners: [(address: ListenAddress, role: ListenerRole)]
     let vrrp: VRRPEngine?
     let checks: CheckEngine?
+    /// Alert mail; nil when the configuration sends none.
+    let mail: MailAlerts?
     static let vrrpDeadline = Duration.seconds(3)
     static let checkDeadline = Duration.seconds(3)
 
@@ -65,7 +68,14 @@ public final class VigilDaemon: Service {
         if !plans.isEmpty { engines.append(EngineDeadline(engine: VRRPEngine.engineName, deadline: Self.vrrpDeadline)) }
         let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
         if runsChecks { engines.append(EngineDeadline(engine: CheckEngine.engineName, deadline: Self.checkDeadline)) }
+        let mailSetup = MailSetup.make(loaded.configuration, hostName: ProbeFactory.hostName(), version: build.version)
+        if mailSetup != nil { engines.append(EngineDeadline(engine: MailAlerts.engineName, deadline: MailAlerts.deadline)) }
         progress = ProgressBoard(engines: engines, registry: registry)
+        if let mailSetup {
+            mail = MailAlerts(setup: mailSetup, transport: SMTPMailTransport(), registry: registry, progress: progress, logger: logger)
+        } else {
+            mail = nil
+        }
         if plans.isEmpty {
             vrrp = nil
         } else {
@@ -78,7 +88,7 @@ public final class VigilDaemon: Service {
                     trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
                     trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
                     addresses: try RouteNetlinkAddresses(), registry: registry,
-                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next())
+                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next(), mail: mail)
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }
@@ -90,7 +100,7 @@ public final class VigilDaemon: Service {
             let probes = ProbeFactory(configuration: loaded.configuration, group: MultiThreadedEventLoopGroup.singleton)
             checks = CheckEngine(
                 configuration: loaded.configuration, makeProbe: probes.probe(for:realServer:virtualServer:), kernel: kernel,
-                registry: registry, progress: progress, logger: logger)
+                registry: registry, progress: progress, logger: logger, mail: mail)
         } else {
             checks = nil
         }
@@ -165,6 +175,7 @@ public final class VigilDaemon: Service {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
+            if let mail = self.mail { group.addTask { await mail.run() } }
             try? await gracefulShutdown()
             group.cancelAll()
         }

@@ -6,7 +6,7 @@
 public enum MetricCatalog {
     public static let all: [MetricDescriptor] =
         DaemonMetrics.all + ConfigMetrics.all + ProcessMetrics.all + HTTPMetrics.all + ScrapeMetrics.all + VRRPMetrics.all
-        + VRRPNotifyMetrics.all + CheckMetrics.all + IPVSMetrics.all
+        + VRRPNotifyMetrics.all + CheckMetrics.all + IPVSMetrics.all + MailMetrics.all
 }
 
 /// Why a catalog was refused: every broken rule, one line each.
