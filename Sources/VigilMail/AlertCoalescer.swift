@@ -1,17 +1,25 @@
 /// Holds back alerts for a subject that keeps changing, so a flapping instance sends a digest,
 /// not a mail per change. Pure: the caller passes the time (any monotonic origin).
 ///
-/// The first change of a quiet subject goes out at once. Changes within `window` after a mail for
-/// that subject are held; when the window ends, the held ones go out as one digest and a new window
-/// starts. A subject that flaps without end therefore sends at most one mail per window.
+/// The first change of a quiet subject opens a window and goes out at once, and so does one more
+/// change in that window: a start (BACKUP, then MASTER a few seconds later) or a failover (FAULT,
+/// then BACKUP) is two mails, each on time. Further changes in the window are held; when the window
+/// ends, the held ones go out as one digest and a new window starts, in which every change is held.
+/// So 20 flaps in 10 s send 3 mails, and a subject that flaps without end sends one mail per window;
+/// a window with no change ends the episode.
 public struct AlertCoalescer: Sendable {
     /// 30 s covers the bursts seen in practice (a bouncing link, a script on the edge of its
     /// threshold) while the operator still learns the settled state within half a minute.
     public static let defaultWindow = Duration.seconds(30)
 
+    /// Changes sent at once in a subject's first window.
+    public static let burst = 2
+
     private struct Window {
         var endsAt: Duration
         var held: [AlertEvent] = []
+        /// Changes still allowed out at once in this window.
+        var allowance: Int
     }
 
     public let window: Duration
@@ -33,11 +41,16 @@ public struct AlertCoalescer: Sendable {
     public mutating func offer(_ event: AlertEvent, now: Duration) -> Outcome {
         // Held events not yet collected by `due` keep their place even when the window has just ended.
         if var open = windows[event.subject], now < open.endsAt || !open.held.isEmpty {
+            if open.allowance > 0 && open.held.isEmpty {
+                open.allowance -= 1
+                windows[event.subject] = open
+                return .sendNow([event])
+            }
             open.held.append(event)
             windows[event.subject] = open
             return .held
         }
-        windows[event.subject] = Window(endsAt: now + window)
+        windows[event.subject] = Window(endsAt: now + window, allowance: Self.burst - 1)
         return .sendNow([event])
     }
 
@@ -49,7 +62,7 @@ public struct AlertCoalescer: Sendable {
                 windows[subject] = nil
             } else {
                 digests.append(open.held)
-                windows[subject] = Window(endsAt: now + window)
+                windows[subject] = Window(endsAt: now + window, allowance: 0)
             }
         }
         return digests.sorted { ($0.first?.at ?? 0) < ($1.first?.at ?? 0) }
