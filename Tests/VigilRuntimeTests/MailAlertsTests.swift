@@ -124,6 +124,10 @@ struct MailAlertsTests {
         #expect(lab.alerts.summary() == "mail ok")
         #expect(lab.metrics.contains("vigil_mail_sent_total 1\n"))
         #expect(lab.alerts.status().lastSuccessAt != nil)
+        let section = lab.alerts.statusSection()
+        #expect(section.summary == "mail ok")
+        #expect(section.sent == 1)
+        #expect(section.lastSuccessAt == "2026-11-25T11:39:49.000Z")
     }
 
     @Test("A refused connection is retried after 5 s and then delivered")

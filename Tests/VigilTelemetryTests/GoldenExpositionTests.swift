@@ -72,6 +72,11 @@ struct GoldenExpositionTests {
         registry.gauge(IPVSMetrics.available).set(1)
         registry.counter(IPVSMetrics.operationsTotal, IPVSOperationLabels(operation: "add_destination", result: "ok")).increment(by: 2)
         registry.gauge(IPVSMetrics.lastReconcileTimestamp).set(1_700_000_003)
+        registry.counter(MailMetrics.sentTotal).increment(by: 3)
+        registry.counter(MailMetrics.failedTotal, MailStageLabels(stage: "auth")).increment(by: 2)
+        registry.counter(MailMetrics.suppressedTotal, MailSuppressedLabels(reason: "coalesced")).increment(by: 18)
+        registry.gauge(MailMetrics.queueLength).set(1)
+        registry.gauge(MailMetrics.lastSuccess).set(1_700_000_004)
         return registry
     }
 

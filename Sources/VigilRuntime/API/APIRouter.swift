@@ -20,6 +20,8 @@ public final class APIRouter: HTTPRequestHandler {
     let vrrp: VRRPEngine?
     /// The check engine's live view, when one runs.
     let checks: CheckEngine?
+    /// Alert mail, when the configuration sends any.
+    let mail: MailAlerts?
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
@@ -28,10 +30,11 @@ public final class APIRouter: HTTPRequestHandler {
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
+        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, mail: MailAlerts? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8]
     ) {
         self.vrrp = vrrp
         self.checks = checks
+        self.mail = mail
         self.exposition = exposition
         self.config = config
         self.progress = progress
@@ -143,7 +146,7 @@ public final class APIRouter: HTTPRequestHandler {
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
             virtualServers: ConfiguredStatus.virtualServers(
                 loaded.configuration, live: await checks?.liveStatus() ?? [:], quorum: await checks?.quorumStatus() ?? [:]),
-            ipvs: await checks?.ipvsStatus())
+            ipvs: await checks?.ipvsStatus(), mail: mail?.statusSection())
         do {
             return .json(200, try StatusJSON.encode(document))
         } catch {

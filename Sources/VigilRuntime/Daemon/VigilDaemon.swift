@@ -110,7 +110,7 @@ public final class VigilDaemon: Service {
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop)
+            logger: logger, vrrp: vrrp, checks: checks, mail: mail, offload: Self.renderOffLoop)
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(

@@ -109,8 +109,16 @@ public actor MailAlerts {
         return "mail ok"
     }
 
-    /// The counts, last error and last success, for /status.
+    /// The counts, last error and last success.
     public nonisolated func status() -> MailAlertsStatus { snapshot.withLock { $0 } }
+
+    /// The /status section.
+    nonisolated func statusSection() -> MailStatus {
+        let status = status()
+        return MailStatus(
+            summary: summary(), queued: status.queued, sent: status.sent, lastError: status.lastError,
+            lastSuccessAt: status.lastSuccessAt.map(WallClock.rfc3339))
+    }
 
     // MARK: The loop
 
