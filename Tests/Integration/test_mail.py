@@ -16,7 +16,8 @@ import glob
 import json
 import os
 import re
-import subprocess
+import shutil
+import tempfile
 import time
 
 import vigil_harness as harness
@@ -382,3 +383,39 @@ def test_mail_failover_one_mail_per_node():
         by_subject = {str(m["Subject"]): e for e, m in server.messages()}
         assert by_subject["[lab-h1] VRRP Instance VI_1 - Entering FAULT state"]["mail_from"] == "vigil-lab-h1@example.org"
 test_mail_failover_one_mail_per_node.timeout = 120
+
+
+# ---------------------------------------------------------------------------------------------
+# The password stays secret (as test_secrets.py does for auth_pass); no root, no lab
+
+def test_mail_password_not_exposed():
+    folder = tempfile.mkdtemp(prefix="vigil-mail-secret-")
+    try:
+        secret_path = os.path.join(folder, "smtp-password")
+        with open(secret_path, "w") as f:
+            f.write(PASSWORD + "\n")
+        os.chmod(secret_path, 0o600)
+        # A closed port on loopback: deliveries fail with "connection refused" and nothing leaves the host.
+        port = harness.free_port()
+        config = "\n".join([
+            "global_defs {", "    router_id secrets", "    notification_email {", "        ops@example.org", "    }",
+            f"    smtp_server 127.0.0.1 {port}", "    smtp_alert", "    vigil_smtp_tls starttls",
+            f"    vigil_smtp_auth_user {USER}", f"    vigil_smtp_password_file {secret_path}", "}", ""]) + harness.BASIC_CONFIG
+        with harness.Vigild(config) as d:
+            places = {
+                "/status": d.get("/status").text,
+                "/metrics": d.get("/metrics").text,
+                "control socket /status": d.control("GET", "/status").text,
+                "vigilctl status --json": "".join(d.vigilctl("--url", d.base_url, "status", "--json")[1:]),
+                "vigilctl status": "".join(d.vigilctl("--url", d.base_url, "status")[1:]),
+            }
+            code, out, err = harness.run([harness.binary("vigild"), "--dump-config", "-f", d.conf_path], timeout=20)
+            assert code == 0, err
+            assert "vigil_smtp_password_file" in out, out[-2000:]
+            places["vigild --dump-config"] = out + err
+            places["vigild stderr"] = d.stderr()
+            assert "mail alerts on" in d.stderr(), d.stderr()[-2000:]
+            leaks = [where for where, text in places.items() if PASSWORD in text]
+            assert not leaks, f"the SMTP password appears in: {leaks}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
