@@ -419,3 +419,31 @@ def test_mail_password_not_exposed():
             assert not leaks, f"the SMTP password appears in: {leaks}"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Real servers: DOWN and UP mails (smtp_alert_checker), with keepalived's subject
+
+def test_mail_real_server_down_then_up():
+    require_mail_lab()
+    with lab.Lab(hosts=("h1", "h3")) as the_lab:
+        server = SMTPServer(the_lab).start()
+        virtual_server = "\n".join([
+            "virtual_server 192.0.2.100 80 {", "    delay_loop 1", "    lvs_sched rr", "    lvs_method NAT", "    protocol TCP",
+            f"    real_server {SMTP_HOST} 8081 {{", "        TCP_CHECK {", "            connect_timeout 1", "            retry 0",
+            "        }", "    }", "}", ""])
+        handle = the_lab.vigild("h1", mail_config(extra_global="    smtp_alert_checker") + virtual_server)
+        down = f"[lab-h1] Realserver [{SMTP_HOST}]:tcp:8081 - DOWN"
+        wait_subjects(server, lambda s: down in s, 20, f"the mail {down!r}")
+        listener = the_lab._spawn("h3", [PYTHON, "-m", "http.server", "--bind", SMTP_HOST, "8081"],
+                                  os.path.join(the_lab.tmp, "rs-8081.log"))
+        try:
+            up = f"[lab-h1] Realserver [{SMTP_HOST}]:tcp:8081 - UP"
+            wait_subjects(server, lambda s: up in s, 30, f"the mail {up!r}")
+        finally:
+            listener.terminate()
+        _, message = next((e, m) for e, m in server.messages() if str(m["Subject"]) == down)
+        body = message.get_content()
+        assert "Service:  192.0.2.100:80/tcp" in body and "Previous: UP" in body and "Reason:   refused" in body, body
+        handle.assert_alive()
+test_mail_real_server_down_then_up.timeout = 60
