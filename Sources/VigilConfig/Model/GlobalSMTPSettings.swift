@@ -11,11 +11,14 @@ public enum SMTPTLSSetting: String, Sendable, Hashable, CaseIterable, Encodable 
 }
 
 /// The SMTP password read from `vigil_smtp_password_file`; never printed, logged or dumped.
-public struct SMTPPassword: Sendable, Hashable, CustomStringConvertible {
+public struct SMTPPassword: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     /// The password itself, for the SMTP client only.
     public let value: String
     public init(_ value: String) { self.value = value }
     public var description: String { "<redacted>" }
+    public var debugDescription: String { description }
+    /// Keeps the password out of `dump` and of the default description of the settings that hold it.
+    public var customMirror: Mirror { Mirror(self, children: ["value": "<redacted>"]) }
 }
 
 /// Vigil's global_defs keywords for the mail submission keepalived cannot do: TLS, AUTH, trust.
