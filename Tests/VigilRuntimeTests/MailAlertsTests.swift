@@ -32,6 +32,19 @@ final class ScriptedTransport: MailTransport {
     }
 }
 
+/// A transport whose deliveries hang until the test releases them.
+final class HangingTransport: MailTransport {
+    private let release: AsyncStream<Void>
+    let releaseAll: AsyncStream<Void>.Continuation
+
+    init() { (release, releaseAll) = AsyncStream.makeStream(of: Void.self) }
+
+    func deliver(_ envelope: MailEnvelope, via server: SMTPServerSettings) async throws(SMTPDeliveryError) -> SMTPDeliveryReceipt {
+        for await _ in release {}
+        throw SMTPDeliveryError(stage: .data, detail: "released by the test", isPermanent: false)
+    }
+}
+
 /// A monotonic clock the test moves by hand.
 final class MailTestClock: Sendable {
     private let value = Mutex(Duration.zero)
@@ -83,7 +96,11 @@ struct MailAlertsTests {
         let registry: MetricRegistry
         let clock = MailTestClock()
 
-        init(_ transport: ScriptedTransport, config: String = MailAlertsTests.config) throws {
+        /// `transport` records what is sent; `delivering` replaces it as the transport the alerts use.
+        init(
+            _ transport: ScriptedTransport, delivering: (any MailTransport)? = nil, config: String = MailAlertsTests.config,
+            progress: ProgressBoard? = nil
+        ) throws {
             let loaded = ConfigLoader.load(text: config)
             #expect(!loaded.hasErrors, "\(loaded.diagnostics.all)")
             let setup = try #require(MailSetup.make(loaded.configuration, hostName: "lb1.example.org", version: "0.1.0"))
@@ -91,7 +108,7 @@ struct MailAlertsTests {
             self.transport = transport
             let clock = clock
             alerts = MailAlerts(
-                setup: setup, transport: transport, registry: registry, progress: nil, logger: Logger(label: "test"),
+                setup: setup, transport: delivering ?? transport, registry: registry, progress: progress, logger: Logger(label: "test"),
                 now: { clock.now }, wallNow: { 1_795_606_789 + Double(clock.now.components.seconds) },
                 random: { 42 })
         }
@@ -205,6 +222,24 @@ struct MailAlertsTests {
         #expect(subjects.count == 3)
         #expect(subjects.last?.hasSuffix("(digest of 18 changes)") == true, "\(subjects)")
         #expect(lab.metrics.contains(#"vigil_mail_suppressed_total{reason="coalesced"} 18"#))
+    }
+
+    @Test("The mail heartbeat beats while a delivery runs, and stops once it outlives every transport timeout")
+    func stuckDelivery() async throws {
+        let registry = try MetricRegistry()
+        let board = ProgressBoard(engines: [EngineDeadline(engine: MailAlerts.engineName, deadline: .milliseconds(200))], registry: registry)
+        let hanging = HangingTransport()
+        defer { hanging.releaseAll.finish() }
+        let lab = try Harness(ScriptedTransport([]), delivering: hanging, progress: board)
+        let delivery = await lab.alerts.handle(.vrrp(instance: "VI_1", from: "backup", to: "master", reason: "r", priority: 100, at: 0))
+        #expect(delivery != nil)
+        await lab.feed(.tick)
+        #expect(board.report().first?.healthy == true, "a delivery in progress is progress")
+        // smtp_connect_timeout 30 s bounds each step; twelve of them and a minute more is stuck.
+        lab.advance(.seconds(30 * 12 + 61))
+        try await Task.sleep(for: .milliseconds(300))
+        await lab.feed(.tick)
+        #expect(board.report().first?.healthy == false, "a hung delivery stops the heartbeat")
     }
 
     @Test("No mail without an smtp_alert switched on, without a server or without recipients")
