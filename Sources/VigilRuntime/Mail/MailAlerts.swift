@@ -231,7 +231,11 @@ public actor MailAlerts {
 
     private func finished(_ id: UInt64, _ result: Result<SMTPDeliveryReceipt, SMTPDeliveryError>) {
         inFlight = nil
-        guard let entry = queue.entry(id: id) else { return }
+        // Dropped for room while it was being delivered: nothing to account, move on.
+        guard let entry = queue.entry(id: id) else {
+            startDueDelivery()
+            return
+        }
         let subject = entry.item.subject
         switch result {
         case .success(let receipt):
