@@ -8,8 +8,8 @@ public enum SMTPTLSMode: String, Sendable, Equatable, CaseIterable {
     case tls
 }
 
-/// Credentials for AUTH; the password never appears in descriptions or logs.
-public struct SMTPCredentials: Sendable, Equatable, CustomStringConvertible {
+/// Credentials for AUTH; the password never appears in descriptions, dumps or logs.
+public struct SMTPCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
     public let user: String
     public let password: String
 
@@ -19,6 +19,9 @@ public struct SMTPCredentials: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "SMTPCredentials(user: \(user), password: <redacted>)" }
+    public var debugDescription: String { description }
+    /// Keeps the password out of `dump` and of the default description of structs that hold credentials.
+    public var customMirror: Mirror { Mirror(self, children: ["user": user, "password": "<redacted>"]) }
 }
 
 /// Where and how to deliver.

@@ -34,11 +34,15 @@ struct SMTPChannel: Sendable {
             buffer.writeBytes(bytes)
             try await channel.writeAndFlush(buffer)
         } catch {
-            // The server may have said why it hung up; that beats a bare "connection closed".
-            if let reply = try? await queuedReply() {
+            // What the reader saw (a last reply, a TLS alert) says more than the failed write.
+            switch await alreadyReceived() {
+            case .success(let reply)?:
                 throw failure(stage, reply: reply, what: "the server closed the connection")
+            case .failure(let readError)?:
+                throw failure(stage, channelError: readError)
+            case nil:
+                throw failure(stage, channelError: error)
             }
-            throw failure(stage, channelError: error)
         }
     }
 
@@ -95,13 +99,19 @@ struct SMTPChannel: Sendable {
         channel.close(promise: nil)
     }
 
-    /// A reply already received (used to explain a failed write), without waiting.
-    private func queuedReply() async throws -> SMTPReply {
+    /// A reply or failure the reader already has, without waiting; nil when it has neither.
+    private func alreadyReceived() async -> Result<SMTPReply, any Error>? {
         let handler = self.handler
         let eventLoop = channel.eventLoop
-        return try await eventLoop.flatSubmit {
-            handler.value.nextReply(timeout: .zero, on: eventLoop)
-        }.get()
+        do {
+            return .success(try await eventLoop.flatSubmit {
+                handler.value.nextReply(timeout: .zero, on: eventLoop)
+            }.get())
+        } catch SMTPChannelFailure.timeout {
+            return nil
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// An error for a reply the session did not want: 5xx is permanent, anything else is worth a retry.

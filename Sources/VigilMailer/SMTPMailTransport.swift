@@ -50,12 +50,17 @@ public struct SMTPMailTransport: MailTransport {
     private func connect(_ server: SMTPServerSettings) async throws(SMTPDeliveryError) -> SMTPChannel {
         let host = SMTPHost.unbracketed(server.host)
         let timeout = SMTPChannel.timeAmount(server.connectTimeout)
+        // The reader is kept from the initializer on: a server that replies and hangs up at once
+        // tears the pipeline down before a later lookup could find the reply.
+        let readers = SMTPReaderRegistry()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
             .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                    let reader = SMTPReplyHandler()
+                    try channel.pipeline.syncOperations.addHandler(reader)
+                    readers.register(NIOLoopBound(reader, eventLoop: channel.eventLoop), for: channel)
                 }
             }
         let channel: any Channel
@@ -71,14 +76,9 @@ public struct SMTPMailTransport: MailTransport {
                 detail: "cannot connect to \(SMTPHost.display(host, port: server.port)): \(Self.describeConnectError(error, timeout: server.connectTimeout))",
                 isPermanent: false)
         }
-        let handler: NIOLoopBound<SMTPReplyHandler>
-        do {
-            handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self), eventLoop: channel.eventLoop)
-            }.get()
-        } catch {
+        guard let handler = readers.reader(for: channel) else {
             channel.close(promise: nil)
-            throw SMTPDeliveryError(stage: .connect, detail: "connection closed at once: \(error)", isPermanent: false)
+            throw SMTPDeliveryError(stage: .connect, detail: "the connection has no SMTP reader", isPermanent: false)
         }
         let secrets = server.credentials.map { [$0.password, SMTPDialogue.plainResponse($0), SMTPBase64.encode(Array($0.password.utf8))] } ?? []
         return SMTPChannel(channel: channel, handler: handler, timeout: server.connectTimeout, secrets: secrets)

@@ -4,7 +4,7 @@
     smtp_server.py [--host 127.0.0.1] [--port 0] [--mode plain|starttls|tls]
                    [--cert FILE --key FILE] [--auth USER:PASSWORD]
                    --maildir DIR [--ready-file FILE] [--log-file FILE]
-                   [--greeting-delay SECONDS]
+                   [--greeting-delay SECONDS] [--refuse-recipient ADDRESS ...]
 
 --host, --port     where to listen; port 0 (the default) lets the kernel pick one.
 --mode plain       clear text; STARTTLS is not offered, so AUTH is never offered either.
@@ -23,6 +23,7 @@
 --log-file FILE    one line per event an assertion may need: "connect HOST:PORT",
                    "auth MECHANISM ok|fail USER" (never the password).
 --greeting-delay S accept connections but stay silent S seconds before the 220 greeting.
+--refuse-recipient ADDRESS  answer RCPT TO:<ADDRESS> with 550 (repeatable); others are accepted.
 
 SIGTERM or SIGINT closes the listener and every session, then exits 0.
 
@@ -66,6 +67,7 @@ def parse_arguments(argv):
     parser.add_argument("--ready-file")
     parser.add_argument("--log-file")
     parser.add_argument("--greeting-delay", type=float, default=0.0)
+    parser.add_argument("--refuse-recipient", action="append", default=[])
     arguments = parser.parse_args(argv)
     if arguments.mode != "plain" and not (arguments.cert and arguments.key):
         parser.error(f"--mode {arguments.mode} needs --cert and --key")
@@ -119,10 +121,18 @@ class Maildir:
 
 
 class StoringHandler:
-    """aiosmtpd handler: accepts every recipient and stores every message."""
+    """aiosmtpd handler: accepts every recipient but the refused ones, and stores every message."""
 
-    def __init__(self, maildir):
+    def __init__(self, maildir, refused_recipients):
         self.maildir = maildir
+        self.refused_recipients = set(refused_recipients)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused_recipients:
+            return "550 5.1.1 <%s>: recipient refused by the test server" % address
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 2.1.5 Ok"
 
     async def handle_DATA(self, server, session, envelope):
         self.maildir.store(envelope, session)
@@ -165,7 +175,8 @@ def make_protocol_class(greeting_delay, log):
 async def serve(arguments):
     loop = asyncio.get_running_loop()
     log = EventLog(arguments.log_file)
-    handler = StoringHandler(Maildir(arguments.maildir, implicit_tls=arguments.mode == "tls"))
+    handler = StoringHandler(
+        Maildir(arguments.maildir, implicit_tls=arguments.mode == "tls"), arguments.refuse_recipient)
     tls_context = None
     if arguments.mode != "plain":
         tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
