@@ -29,11 +29,12 @@ public struct VRRPAlertRules: Sendable {
     /// What one transition yields: the subjects to mail and the state each left.
     public struct Decision: Equatable, Sendable {
         public var instance: Bool
-        /// The group that changed state with this transition, and its state before.
-        public var group: (name: String, previous: String?)?
+        /// The group that changed state with this transition, its new state and its state before.
+        public var group: (name: String, state: String, previous: String?)?
 
         public static func == (lhs: Decision, rhs: Decision) -> Bool {
-            lhs.instance == rhs.instance && lhs.group?.name == rhs.group?.name && lhs.group?.previous == rhs.group?.previous
+            lhs.instance == rhs.instance && lhs.group?.name == rhs.group?.name && lhs.group?.state == rhs.group?.state
+                && lhs.group?.previous == rhs.group?.previous
         }
     }
 
@@ -68,7 +69,7 @@ public struct VRRPAlertRules: Sendable {
             if let groupState, groupStates[groupName] != groupState {
                 let previous = groupStates[groupName]
                 groupStates[groupName] = groupState
-                if mailable(groupState) { decision.group = (groupName, previous) }
+                if mailable(groupState) { decision.group = (groupName, groupState, previous) }
             }
         }
         return decision

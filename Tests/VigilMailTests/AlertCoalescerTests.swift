@@ -179,6 +179,7 @@ struct VRRPAlertRulesTests {
         #expect(second.group?.previous == nil)
         let fault = rules.transition(of: "A", to: "fault")
         #expect(fault.group?.name == "G1", "one faulty member puts the group in FAULT")
+        #expect(fault.group?.state == "fault")
         #expect(fault.group?.previous == "master")
     }
 

@@ -138,6 +138,7 @@ struct MailAlertsTests {
         #expect(envelope.recipients == ["ops@example.org", "oncall@example.org"])
         #expect(envelope.message.contains("Subject: [lb1] VRRP Instance VI_1 - Entering MASTER state\r\n"))
         #expect(envelope.message.contains("VIPs:     192.0.2.100/24\r\n"))
+        #expect(envelope.message.contains("Priority: 150 (configured 150)\r\n"))
         #expect(lab.alerts.summary() == "mail ok")
         #expect(lab.metrics.contains("vigil_mail_sent_total 1\n"))
         #expect(lab.alerts.status().lastSuccessAt != nil)
@@ -240,6 +241,28 @@ struct MailAlertsTests {
         try await Task.sleep(for: .milliseconds(300))
         await lab.feed(.tick)
         #expect(board.report().first?.healthy == false, "a hung delivery stops the heartbeat")
+    }
+
+    @Test("A sync group with smtp_alert sends one group mail when all its members are MASTER, and no instance mail")
+    func syncGroup() async throws {
+        let config = Self.config.replacingOccurrences(of: "    smtp_alert\n", with: "") + """
+            vrrp_sync_group G1 {
+                group {
+                    VI_1
+                    VI_2
+                }
+                smtp_alert
+            }
+
+            """
+        let lab = try Harness(ScriptedTransport([]), config: config)
+        await lab.transition("VI_1", to: "master")
+        #expect(lab.transport.envelopes.isEmpty, "VI_2 is not master yet, and members do not mail for themselves")
+        await lab.transition("VI_2", to: "master")
+        let subjects = lab.transport.envelopes.compactMap { $0.message.split(separator: "\r\n").first { $0.hasPrefix("Subject: ") } }
+        #expect(subjects == ["Subject: [lb1] VRRP Group G1 - Entering MASTER state"])
+        await lab.transition("VI_3", to: "master")
+        #expect(lab.transport.envelopes.count == 1, "VI_3 has no smtp_alert without the global switch")
     }
 
     @Test("No mail without an smtp_alert switched on, without a server or without recipients")

@@ -145,9 +145,6 @@ public actor MailAlerts {
         ticker.cancel()
     }
 
-    /// Stops the loop; queued mail is dropped (alerts about a daemon that is gone help nobody).
-    nonisolated func stop() { inboxWriter.finish() }
-
     /// Handles one input and starts a delivery if one is due; returns that delivery's task.
     @discardableResult
     func handle(_ input: Input) -> Task<Void, Never>? {
@@ -156,7 +153,8 @@ public actor MailAlerts {
             let decision = rules.transition(of: instance, to: to)
             let previous = VRRPAlertRules.display(from)
             var facts = setup.instanceFacts[instance] ?? []
-            facts.append(AlertFact("Effective", "priority \(priority)"))
+            let configured = setup.configuredPriority[instance].map { " (configured \($0))" } ?? ""
+            facts.append(AlertFact("Priority", "\(priority)\(configured)"))
             if decision.instance {
                 offer(AlertEvent(
                     subject: .vrrpInstance(instance), change: AlertEvent.entering(VRRPAlertRules.display(to)),
@@ -164,7 +162,7 @@ public actor MailAlerts {
             }
             if let group = decision.group {
                 offer(AlertEvent(
-                    subject: .vrrpGroup(group.name), change: AlertEvent.entering(VRRPAlertRules.display(to == "fault" ? "fault" : to)),
+                    subject: .vrrpGroup(group.name), change: AlertEvent.entering(VRRPAlertRules.display(group.state)),
                     previous: group.previous.map(VRRPAlertRules.display), reason: "\(instance) entered \(VRRPAlertRules.display(to)): \(reason)",
                     at: at, facts: [AlertFact("Instance", instance)]))
             }

@@ -9,8 +9,10 @@ struct MailSetup: Sendable {
     let sender: AlertSender
     let server: SMTPServerSettings
     let vrrpRules: VRRPAlertRules
-    /// Per vrrp_instance: its VIPs and configured priority, for the body.
+    /// Per vrrp_instance: its VIPs and interface, for the body.
     let instanceFacts: [String: [AlertFact]]
+    /// Per vrrp_instance: the configured priority, shown next to the effective one.
+    let configuredPriority: [String: Int]
     /// Per real server subject: whether its UP/DOWN changes are mailed.
     let realServerMails: [RealServerAlertKey: Bool]
 
@@ -25,13 +27,14 @@ struct MailSetup: Sendable {
             uniquingKeysWith: { first, _ in first })
         var instances: [String: VRRPAlertRules.Instance] = [:]
         var facts: [String: [AlertFact]] = [:]
+        var priorities: [String: Int] = [:]
         for instance in configuration.vrrp.vrrpInstances {
             instances[instance.name] = VRRPAlertRules.Instance(mails: instance.smtpAlert.value, group: groupOf[instance.name])
             facts[instance.name] = [
                 AlertFact("VIPs", instance.virtualIpaddress.map { "\($0.address)" }.joined(separator: ", ")),
                 AlertFact("Interface", instance.interface?.value ?? "(unicast only)"),
-                AlertFact("Priority", "configured \(instance.priority.value)"),
             ]
+            priorities[instance.name] = instance.priority.value
         }
         var groups: [String: VRRPAlertRules.Group] = [:]
         for group in configuration.vrrp.vrrpSyncGroups {
@@ -62,7 +65,8 @@ struct MailSetup: Sendable {
             caFile: smtp.vigilSmtpCaFile?.value, verifyCertificate: smtp.vigilSmtpVerifyCertificate.value,
             connectTimeout: .microseconds(notification.smtpConnectTimeout.value.microseconds))
         return MailSetup(
-            sender: sender, server: settings, vrrpRules: rules, instanceFacts: facts, realServerMails: realServerMails)
+            sender: sender, server: settings, vrrpRules: rules, instanceFacts: facts, configuredPriority: priorities,
+            realServerMails: realServerMails)
     }
 
     /// The subject of a real server's mail, as keepalived names it.
