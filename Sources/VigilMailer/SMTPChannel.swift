@@ -46,10 +46,10 @@ struct SMTPChannel: Sendable {
         }
     }
 
-    /// The next reply, within the timeout.
-    func read(stage: SMTPDeliveryError.Stage) async throws(SMTPDeliveryError) -> SMTPReply {
+    /// The next reply, within the reply timeout or a shorter `limit`.
+    func read(stage: SMTPDeliveryError.Stage, limit: Duration? = nil) async throws(SMTPDeliveryError) -> SMTPReply {
         let handler = self.handler
-        let timeout = Self.timeAmount(self.timeout)
+        let timeout = Self.timeAmount(min(limit ?? self.timeout, self.timeout))
         let eventLoop = channel.eventLoop
         do {
             return try await eventLoop.flatSubmit {

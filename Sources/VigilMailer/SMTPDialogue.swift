@@ -70,7 +70,7 @@ struct SMTPDialogue: Sendable {
 
     private func startTLS(_ capabilities: SMTPCapabilities) async throws(SMTPDeliveryError) -> SMTPCapabilities {
         guard capabilities.offersStartTLS else {
-            throw connection.failure(.starttls, detail: "server does not offer STARTTLS (TLS mode starttls requires it)", permanent: true)
+            throw connection.failure(.starttls, detail: "server does not offer STARTTLS (vigil_smtp_tls starttls requires it)", permanent: true)
         }
         let reply = try await connection.command("STARTTLS", stage: .starttls)
         guard reply.code == 220 else {
@@ -167,8 +167,12 @@ struct SMTPDialogue: Sendable {
         return SMTPDeliveryReceipt(reply: accepted.summary, refusedRecipients: refused.map(\.recipient))
     }
 
-    /// The message is accepted already, so whatever QUIT brings changes nothing.
+    /// The message is accepted already, so whatever QUIT brings changes nothing; the wait for the
+    /// 221 is kept short so a sluggish server does not hold the queue.
     private func quit() async {
-        _ = try? await connection.command("QUIT", stage: .quit)
+        do {
+            try await connection.send("QUIT", stage: .quit)
+            _ = try await connection.read(stage: .quit, limit: .seconds(2))
+        } catch {}
     }
 }

@@ -42,7 +42,7 @@ public struct SMTPMailTransport: MailTransport {
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            let what = server.caFile.map { "the SMTP CA file \($0) could not be loaded" } ?? "the TLS settings could not be loaded"
+            let what = server.caFile.map { "vigil_smtp_ca_file \($0) could not be loaded" } ?? "the TLS settings could not be loaded"
             throw SMTPDeliveryError(stage: .tls, detail: "\(what): \(error)", isPermanent: true)
         }
     }

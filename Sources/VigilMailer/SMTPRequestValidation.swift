@@ -15,7 +15,7 @@ enum SMTPRequestValidation {
             guard server.tls != .none else {
                 throw SMTPDeliveryError(
                     stage: .auth,
-                    detail: "AUTH needs TLS: credentials are set but the SMTP TLS mode is none, and a password is never sent in clear; set the TLS mode to starttls or tls",
+                    detail: "AUTH needs TLS: a user is set but vigil_smtp_tls is none, and a password is never sent in clear; set vigil_smtp_tls starttls or tls",
                     isPermanent: true)
             }
             guard !credentials.user.utf8.contains(0), !credentials.password.utf8.contains(0) else {

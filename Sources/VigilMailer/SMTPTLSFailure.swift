@@ -7,7 +7,7 @@ struct SMTPTLSFailure: Equatable {
 
     /// The advice shown whenever a certificate is refused.
     static let certificateAdvice =
-        "trust its issuer with the SMTP CA file setting, or (only for a test server) turn SMTP certificate verification off"
+        "trust its issuer with vigil_smtp_ca_file, or (only for a test server) set vigil_smtp_verify_certificate no"
 
     /// nil when `error` did not come from TLS.
     static func classify(_ error: any Error) -> SMTPTLSFailure? {
@@ -33,7 +33,7 @@ struct SMTPTLSFailure: Equatable {
             case .uncleanShutdown:
                 return SMTPTLSFailure(detail: "the server closed the TLS connection uncleanly", isPermanent: false)
             case .noSuchFilesystemObject, .failedToLoadCertificate:
-                return SMTPTLSFailure(detail: "the SMTP CA file could not be loaded (\(sslError))", isPermanent: true)
+                return SMTPTLSFailure(detail: "vigil_smtp_ca_file could not be loaded (\(sslError))", isPermanent: true)
             default:
                 return SMTPTLSFailure(detail: "TLS failed: \(sslError)", isPermanent: false)
             }

@@ -3,8 +3,10 @@
 
     smtp_server.py [--host 127.0.0.1] [--port 0] [--mode plain|starttls|tls]
                    [--cert FILE --key FILE] [--auth USER:PASSWORD]
-                   --maildir DIR [--ready-file FILE] [--log-file FILE]
+                   --auth-mechanisms  the AUTH mechanisms offered (comma-separated, default PLAIN,LOGIN).
+--maildir DIR [--ready-file FILE] [--log-file FILE]
                    [--greeting-delay SECONDS] [--refuse-recipient ADDRESS ...]
+                   [--auth-mechanisms PLAIN,LOGIN]
 
 --host, --port     where to listen; port 0 (the default) lets the kernel pick one.
 --mode plain       clear text; STARTTLS is not offered, so AUTH is never offered either.
@@ -14,6 +16,7 @@
 --cert, --key      PEM certificate and key, required by starttls and tls.
 --auth USER:PASS   require AUTH (PLAIN or LOGIN) with exactly these credentials before MAIL;
                    a wrong password gets 535.
+--auth-mechanisms  the AUTH mechanisms offered (comma-separated, default PLAIN,LOGIN).
 --maildir DIR      each accepted message is written as two files: NNNN.eml holds the message bytes
                    as received after DATA (CRLF line ends, dot-stuffing already undone, without the
                    final "."), then NNNN.json (written last, atomically, so its presence means the
@@ -68,6 +71,7 @@ def parse_arguments(argv):
     parser.add_argument("--log-file")
     parser.add_argument("--greeting-delay", type=float, default=0.0)
     parser.add_argument("--refuse-recipient", action="append", default=[])
+    parser.add_argument("--auth-mechanisms", default="PLAIN,LOGIN")
     arguments = parser.parse_args(argv)
     if arguments.mode != "plain" and not (arguments.cert and arguments.key):
         parser.error(f"--mode {arguments.mode} needs --cert and --key")
@@ -196,6 +200,8 @@ async def serve(arguments):
         smtp_options.update(auth_require_tls=True)
     if arguments.auth is not None:
         smtp_options.update(auth_required=True, authenticator=make_authenticator(arguments.auth, log))
+    offered = {name.strip().upper() for name in arguments.auth_mechanisms.split(",") if name.strip()}
+    smtp_options.update(auth_exclude_mechanism=[name for name in ("PLAIN", "LOGIN") if name not in offered])
 
     protocol_class = make_protocol_class(arguments.greeting_delay, log)
     sessions = []

@@ -121,7 +121,7 @@ struct SMTPMailTransportTests {
             #expect(error?.stage == .tls)
             #expect(error?.isPermanent == true)
             #expect(error?.detail.contains("not trusted") == true, "\(String(describing: error))")
-            #expect(error?.detail.contains("CA file") == true, "\(String(describing: error))")
+            #expect(error?.detail.contains("vigil_smtp_ca_file") == true, "\(String(describing: error))")
             #expect(try server.messages().isEmpty)
 
             let starttlsServer = try await lab.startServer(mode: "starttls")
@@ -201,7 +201,7 @@ struct SMTPMailTransportTests {
 
     @Test("a greeting that is not SMTP fails at greeting, without a crash")
     func garbageGreeting() async throws {
-        let peer = try await ScriptedPeer.start(sending: Array("HTTP/1.1 200 OK\r\n\r\n".utf8) + [0xFF, 0x00, 0x0A])
+        let peer = try await ScriptedPeer.start(greeting: "HTTP/1.1 200 OK\r\n\r\n\u{1}\u{0}\n")
         let settings = SMTPServerSettings(host: "127.0.0.1", port: peer.port, heloName: "director1", connectTimeout: .seconds(5))
         let error = await failure(Self.envelope, settings)
         await peer.stop()
@@ -211,7 +211,7 @@ struct SMTPMailTransportTests {
 
     @Test("a 554 greeting is a permanent refusal")
     func refusedGreeting() async throws {
-        let peer = try await ScriptedPeer.start(sending: Array("554-no mail from you\r\n554 go away\r\n".utf8))
+        let peer = try await ScriptedPeer.start(greeting: "554-no mail from you\r\n554 go away\r\n")
         let settings = SMTPServerSettings(host: "127.0.0.1", port: peer.port, heloName: "director1", connectTimeout: .seconds(5))
         let error = await failure(Self.envelope, settings)
         await peer.stop()
@@ -219,5 +219,89 @@ struct SMTPMailTransportTests {
         #expect(error?.code == 554)
         #expect(error?.isPermanent == true)
         #expect(error?.detail.contains("go away") == true)
+    }
+
+    @Test("EHLO refused: HELO, then the message; nothing needing extensions is tried")
+    func heloFallback() async throws {
+        let peer = try await ScriptedPeer.start(greeting: "220 old.example\r\n", replies: [
+            "502 5.5.1 EHLO not implemented\r\n", "250 old.example\r\n", "250 ok\r\n", "250 ok\r\n", "250 ok\r\n",
+            "354 go on\r\n", "250 queued as 42\r\n", "221 bye\r\n",
+        ])
+        let settings = SMTPServerSettings(host: "127.0.0.1", port: peer.port, heloName: "director1", connectTimeout: .seconds(5))
+        let receipt = try await transport.deliver(Self.envelope, via: settings)
+        await peer.stop()
+        #expect(receipt.reply == "250 queued as 42")
+        #expect(peer.commands == [
+            "EHLO director1", "HELO director1", "MAIL FROM:<vigil@example.org>", "RCPT TO:<ops@example.org>",
+            "RCPT TO:<oncall@example.org>", "DATA", "QUIT",
+        ])
+    }
+
+    @Test("a reply injected in clear behind the STARTTLS 220 stops the session")
+    func startTLSInjection() async throws {
+        let peer = try await ScriptedPeer.start(greeting: "220 mx.example\r\n", replies: [
+            "250-mx.example\r\n250 STARTTLS\r\n", "220 go ahead\r\n250 injected\r\n",
+        ])
+        let settings = SMTPServerSettings(
+            host: "127.0.0.1", port: peer.port, heloName: "director1", tls: .starttls, connectTimeout: .seconds(5))
+        let error = await failure(Self.envelope, settings)
+        await peer.stop()
+        #expect(error?.stage == .starttls)
+        #expect(error?.isPermanent == true)
+        #expect(error?.detail.contains("in clear") == true, "\(String(describing: error))")
+    }
+
+    @Test("a recipient deferred with 4xx fails the whole delivery for a retry")
+    func deferredRecipient() async throws {
+        let peer = try await ScriptedPeer.start(greeting: "220 mx.example\r\n", replies: [
+            "250 mx.example\r\n", "250 ok\r\n", "250 ok\r\n", "451 4.3.0 try later\r\n", "221 bye\r\n",
+        ])
+        let settings = SMTPServerSettings(host: "127.0.0.1", port: peer.port, heloName: "director1", connectTimeout: .seconds(5))
+        let error = await failure(Self.envelope, settings)
+        await peer.stop()
+        #expect(error?.stage == .rcptTo)
+        #expect(error?.code == 451)
+        #expect(error?.isPermanent == false)
+        #expect(!peer.commands.contains("DATA"))
+    }
+
+    @Test("AUTH LOGIN when the server offers no PLAIN")
+    func authLogin() async throws {
+        try await SMTPTestLab.run { lab in
+            let server = try await lab.startServer(mode: "starttls", auth: "alice:correct-horse", authMechanisms: ["LOGIN"])
+            let credentials = SMTPCredentials(user: "alice", password: "correct-horse")
+            _ = try await transport.deliver(
+                Self.envelope, via: settings(server, tls: .starttls, credentials: credentials, caFile: lab.certificate))
+            #expect(server.log().contains("auth LOGIN ok alice"), "\(server.log())")
+            #expect(try server.messages().count == 1)
+        }
+    }
+
+    @Test("cancelling a delivery ends it at once, not at the reply timeout")
+    func cancellation() async throws {
+        try await SMTPTestLab.run { lab in
+            let server = try await lab.startServer(mode: "plain", greetingDelay: 30)
+            var silent = settings(server)
+            silent.connectTimeout = .seconds(20)
+            let (transport, request) = (self.transport, silent)
+            let (result, elapsed) = await SMTPTestLab.timed {
+                let delivery = Task { () -> Result<SMTPDeliveryReceipt, SMTPDeliveryError> in
+                    do throws(SMTPDeliveryError) {
+                        return .success(try await transport.deliver(Self.envelope, via: request))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(500))
+                delivery.cancel()
+                return await delivery.value
+            }
+            guard case .failure(let error) = result else {
+                Issue.record("a cancelled delivery succeeded")
+                return
+            }
+            #expect(error.stage == .greeting)
+            #expect(elapsed < .seconds(5), "took \(elapsed)")
+        }
     }
 }

@@ -79,7 +79,8 @@ final class SMTPTestLab {
     }
 
     func startServer(
-        mode: String, auth: String? = nil, greetingDelay: Double? = nil, refuse: [String] = []
+        mode: String, auth: String? = nil, authMechanisms: [String] = [], greetingDelay: Double? = nil,
+        refuse: [String] = []
     ) async throws -> Server {
         let name = UUID().uuidString.prefix(8)
         let maildir = directory.appendingPathComponent("maildir-\(name)")
@@ -93,6 +94,7 @@ final class SMTPTestLab {
         if let auth { arguments += ["--auth", auth] }
         if let greetingDelay { arguments += ["--greeting-delay", String(greetingDelay)] }
         for address in refuse { arguments += ["--refuse-recipient", address] }
+        if !authMechanisms.isEmpty { arguments += ["--auth-mechanisms", authMechanisms.joined(separator: ",")] }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.python)
