@@ -62,7 +62,8 @@ public struct SMTPServerSettings: Sendable, Equatable {
 }
 
 /// One message to deliver: envelope plus the complete RFC 5322 text (headers + body, lines ending
-/// with LF or CRLF); the transport normalises line ends to CRLF and dot-stuffs.
+/// with LF or CRLF); the transport normalises line ends to CRLF and dot-stuffs, but does not fold
+/// or encode: lines must stay under 998 bytes, and non-ASCII text should be MIME-encoded.
 public struct MailEnvelope: Sendable, Equatable {
     /// Envelope sender (MAIL FROM), a bare address without angle brackets.
     public let from: String

@@ -15,6 +15,9 @@ public struct SMTPMailTransport: MailTransport {
         _ envelope: MailEnvelope, via server: SMTPServerSettings
     ) async throws(SMTPDeliveryError) -> SMTPDeliveryReceipt {
         try SMTPRequestValidation.check(envelope, server)
+        guard !Task.isCancelled else {
+            throw SMTPDeliveryError(stage: .connect, detail: "delivery cancelled before connecting", isPermanent: false)
+        }
         let tlsContext = try Self.makeTLSContext(server)
         let connection = try await connect(server)
         let dialogue = SMTPDialogue(connection: connection, server: server, tlsContext: tlsContext)
@@ -29,6 +32,9 @@ public struct SMTPMailTransport: MailTransport {
             connection.close()
         }
         connection.close()
+        if case .failure(let error) = result, Task.isCancelled {
+            throw SMTPDeliveryError(stage: error.stage, detail: "delivery cancelled (\(error.detail))", isPermanent: false)
+        }
         return try result.get()
     }
 

@@ -301,7 +301,17 @@ struct SMTPMailTransportTests {
                 return
             }
             #expect(error.stage == .greeting)
+            #expect(error.detail.contains("cancelled"), "\(error)")
             #expect(elapsed < .seconds(5), "took \(elapsed)")
+        }
+    }
+
+    @Test("an IPv6 literal in brackets reaches a server on ::1", .enabled(if: SMTPTestLab.hasIPv6Loopback, "NEEDS ::1 on lo"))
+    func ipv6Literal() async throws {
+        try await SMTPTestLab.run { lab in
+            let server = try await lab.startServer(mode: "plain", host: "::1")
+            _ = try await transport.deliver(Self.envelope, via: settings(server, host: "[::1]"))
+            #expect(try server.messages().count == 1)
         }
     }
 }

@@ -14,6 +14,12 @@ final class SMTPTestLab {
         return (try? runTool(python, ["-c", "import aiosmtpd"]).status) == 0
     }()
 
+    /// ::1 on lo; containers often run with IPv6 off.
+    static let hasIPv6Loopback: Bool = {
+        let table = (try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? ""
+        return table.contains("00000000000000000000000000000001")
+    }()
+
     static let hasOpenSSL = FileManager.default.isExecutableFile(atPath: openssl)
     static let canRun = hasAiosmtpd && hasOpenSSL
 
@@ -79,7 +85,7 @@ final class SMTPTestLab {
     }
 
     func startServer(
-        mode: String, auth: String? = nil, authMechanisms: [String] = [], greetingDelay: Double? = nil,
+        mode: String, host: String = "127.0.0.1", auth: String? = nil, authMechanisms: [String] = [], greetingDelay: Double? = nil,
         refuse: [String] = []
     ) async throws -> Server {
         let name = UUID().uuidString.prefix(8)
@@ -87,7 +93,7 @@ final class SMTPTestLab {
         let readyFile = directory.appendingPathComponent("ready-\(name)")
         let logFile = directory.appendingPathComponent("log-\(name)")
         var arguments = [
-            Self.serverScript, "--host", "127.0.0.1", "--port", "0", "--mode", mode, "--maildir", maildir.path,
+            Self.serverScript, "--host", host, "--port", "0", "--mode", mode, "--maildir", maildir.path,
             "--ready-file", readyFile.path, "--log-file", logFile.path,
         ]
         if mode != "plain" { arguments += ["--cert", certificate, "--key", key] }
