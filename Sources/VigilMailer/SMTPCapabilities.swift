@@ -1,17 +1,17 @@
 /// What a server offers in its EHLO reply that the transport cares about.
-public struct SMTPCapabilities: Sendable, Equatable {
+struct SMTPCapabilities: Sendable, Equatable {
     /// Upper-cased extension keywords (STARTTLS, 8BITMIME, AUTH, ...).
-    public let keywords: Set<String>
+    let keywords: Set<String>
     /// Upper-cased SASL mechanisms from the AUTH line(s).
-    public let authMechanisms: Set<String>
+    let authMechanisms: Set<String>
 
-    public init(keywords: Set<String>, authMechanisms: Set<String>) {
+    init(keywords: Set<String>, authMechanisms: Set<String>) {
         self.keywords = keywords
         self.authMechanisms = authMechanisms
     }
 
     /// Reads an EHLO reply: the first line names the server, every later line is one extension.
-    public init(ehloReply: SMTPReply) {
+    init(ehloReply: SMTPReply) {
         var keywords: Set<String> = []
         var mechanisms: Set<String> = []
         for line in ehloReply.lines.dropFirst() {
@@ -31,6 +31,6 @@ public struct SMTPCapabilities: Sendable, Equatable {
         self.init(keywords: keywords, authMechanisms: mechanisms)
     }
 
-    public var offersStartTLS: Bool { keywords.contains("STARTTLS") }
-    public var offers8BitMIME: Bool { keywords.contains("8BITMIME") }
+    var offersStartTLS: Bool { keywords.contains("STARTTLS") }
+    var offers8BitMIME: Bool { keywords.contains("8BITMIME") }
 }

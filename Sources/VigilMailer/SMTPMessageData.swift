@@ -1,7 +1,7 @@
 /// The bytes sent after DATA: the message with every line ending in CRLF, lines starting with "."
 /// doubled (RFC 5321 4.5.2) and the terminating ".\r\n".
-public enum SMTPMessageData {
-    public static func encode(_ message: String) -> [UInt8] {
+enum SMTPMessageData {
+    static func encode(_ message: String) -> [UInt8] {
         let source = Array(message.utf8)
         var output: [UInt8] = []
         output.reserveCapacity(source.count + source.count / 32 + 8)
@@ -27,7 +27,7 @@ public enum SMTPMessageData {
     }
 
     /// True when the message holds bytes above 127, so 8BITMIME should be declared if offered.
-    public static func needs8Bit(_ message: String) -> Bool {
+    static func needs8Bit(_ message: String) -> Bool {
         message.utf8.contains { $0 >= 0x80 }
     }
 }

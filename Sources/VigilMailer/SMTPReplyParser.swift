@@ -1,5 +1,5 @@
 /// Why bytes from the server could not be read as an SMTP reply.
-public enum SMTPReplyParseError: Error, Sendable, Equatable, CustomStringConvertible {
+enum SMTPReplyParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A line that does not start with a three-digit code and a separator.
     case malformedLine(String)
     /// A continuation line whose code differs from the first line's.
@@ -7,7 +7,7 @@ public enum SMTPReplyParseError: Error, Sendable, Equatable, CustomStringConvert
     /// More bytes than a reply may hold, without the final line.
     case tooLong(limit: Int)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .malformedLine(let line): "malformed reply line \"\(line)\""
         case .inconsistentCodes(let first, let later): "reply mixes codes \(first) and \(later)"
@@ -22,9 +22,9 @@ public enum SMTPReplyParseError: Error, Sendable, Equatable, CustomStringConvert
 /// Lines end with CRLF; a bare LF is accepted because some servers send it. Text is decoded as
 /// UTF-8 with invalid bytes replaced and control characters shown as `?`, so a reply is always
 /// safe to put in a log line.
-public struct SMTPReplyParser: Sendable {
+struct SMTPReplyParser: Sendable {
     /// Bytes a single reply (all its lines) may take before the parser gives up on the server.
-    public static let defaultMaximumReplyBytes = 64 * 1024
+    static let defaultMaximumReplyBytes = 64 * 1024
 
     private let maximumReplyBytes: Int
     private var buffer: [UInt8] = []
@@ -35,19 +35,19 @@ public struct SMTPReplyParser: Sendable {
     private var pendingCode: Int?
     private var pendingLines: [String] = []
 
-    public init(maximumReplyBytes: Int = SMTPReplyParser.defaultMaximumReplyBytes) {
+    init(maximumReplyBytes: Int = SMTPReplyParser.defaultMaximumReplyBytes) {
         self.maximumReplyBytes = max(maximumReplyBytes, 4)
     }
 
     /// True when bytes have arrived that are not part of a reply returned yet.
-    public var hasUnconsumedBytes: Bool { replyStart < buffer.count }
+    var hasUnconsumedBytes: Bool { replyStart < buffer.count }
 
-    public mutating func append<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+    mutating func append<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         buffer.append(contentsOf: bytes)
     }
 
     /// The next complete reply, or nil when more bytes are needed.
-    public mutating func nextReply() throws(SMTPReplyParseError) -> SMTPReply? {
+    mutating func nextReply() throws(SMTPReplyParseError) -> SMTPReply? {
         while let newline = firstNewline(from: lineStart) {
             var lineEnd = newline
             if lineEnd > lineStart, buffer[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
