@@ -314,4 +314,16 @@ struct SMTPMailTransportTests {
             #expect(try server.messages().count == 1)
         }
     }
+
+    @Test("a CA file that cannot be read fails permanently at tls, before connecting")
+    func missingCAFile() async throws {
+        let port = try await SMTPTestLab.closedPort()
+        let settings = SMTPServerSettings(
+            host: "127.0.0.1", port: port, heloName: "director1", tls: .tls, caFile: "/nonexistent/vigil-ca.pem",
+            connectTimeout: .seconds(5))
+        let error = await failure(Self.envelope, settings)
+        #expect(error?.stage == .tls, "\(String(describing: error))")
+        #expect(error?.isPermanent == true)
+        #expect(error?.detail.contains("vigil_smtp_ca_file /nonexistent/vigil-ca.pem") == true, "\(String(describing: error))")
+    }
 }
