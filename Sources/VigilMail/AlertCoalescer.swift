@@ -68,6 +68,13 @@ public struct AlertCoalescer: Sendable {
         return digests.sorted { ($0.first?.at ?? 0) < ($1.first?.at ?? 0) }
     }
 
+    /// Every held digest now, whatever its window (at shutdown: the last word goes out).
+    public mutating func flushAll() -> [[AlertEvent]] {
+        let digests = windows.values.map(\.held).filter { !$0.isEmpty }.sorted { ($0.first?.at ?? 0) < ($1.first?.at ?? 0) }
+        for subject in windows.keys { windows[subject]?.held = [] }
+        return digests
+    }
+
     /// When `due` next has something to return; nil when nothing is held.
     public var nextDue: Duration? {
         windows.values.filter { !$0.held.isEmpty }.map(\.endsAt).min()

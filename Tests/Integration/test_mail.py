@@ -223,6 +223,11 @@ def test_mail_plain_master_alert():
         mail = json.loads(body)["mail"]
         assert mail["summary"] == "mail ok" and mail["sent"] == 2 and mail["queued"] == 0, mail
         assert mail["last_success_at"].endswith("Z") and mail.get("last_error") is None, mail
+        # SIGTERM: the STOP change (held by coalescing: it is the third change in 30 s) goes out before exit.
+        took = handle.stop()
+        assert took < 4, f"vigild took {took:.1f} s to stop"
+        stop = "[lab-h1] VRRP Instance VI_1 - Entering STOP state"
+        assert stop in server.subjects(), server.subjects()
 test_mail_plain_master_alert.timeout = 60
 
 

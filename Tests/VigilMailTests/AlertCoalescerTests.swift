@@ -76,6 +76,16 @@ struct AlertCoalescerTests {
         #expect(coalescer.nextDue == .seconds(30))
     }
 
+    @Test("At shutdown every held change comes out at once")
+    func flushAll() {
+        var coalescer = AlertCoalescer()
+        for second in 0..<5 { _ = coalescer.offer(Self.event(at: Double(second)), now: .seconds(second)) }
+        _ = coalescer.offer(Self.event(.vrrpInstance("VI_2"), at: 0), now: .zero)
+        #expect(coalescer.flushAll().map(\.count) == [3])
+        #expect(coalescer.heldCount == 0)
+        #expect(coalescer.flushAll().isEmpty)
+    }
+
     @Test("A quiet window is forgotten: the next change after it goes out at once")
     func quietAgain() {
         var coalescer = AlertCoalescer(window: .seconds(30))

@@ -40,6 +40,8 @@ public final class VigilDaemon: Service {
     let mail: MailAlerts?
     static let vrrpDeadline = Duration.seconds(3)
     static let checkDeadline = Duration.seconds(3)
+    /// How long shutdown waits for the last alerts (Entering STOP state); VIPs are already released.
+    static let mailDrainLimit = Duration.seconds(2)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
@@ -172,16 +174,19 @@ public final class VigilDaemon: Service {
         logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
         await vrrp?.start()
         await checks?.start()
+        // Outside the task group: it must outlive the engines' shutdown to mail their STOP changes.
+        let mailLoop = mail.map { mail in Task { await mail.run() } }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
-            if let mail = self.mail { group.addTask { await mail.run() } }
             try? await gracefulShutdown()
             group.cancelAll()
         }
         logger.info("stopping")
         await vrrp?.shutdown()
         await checks?.shutdown()
+        await mail?.drain(within: Self.mailDrainLimit)
+        mailLoop?.cancel()
         await server.shutdown()
     }
 

@@ -35,6 +35,8 @@ public actor MailAlerts {
         case vrrp(instance: String, from: String, to: String, reason: String, priority: Int, at: Double)
         case realServer(RealServerAlertKey, up: Bool, reason: String, at: Double)
         case tick
+        /// Shutdown: everything before it in the inbox is handled; held changes go out now.
+        case flush
     }
 
     private let setup: MailSetup
@@ -49,6 +51,7 @@ public actor MailAlerts {
     private var sequence: UInt64 = 0
     private var inFlight: (id: UInt64, since: Duration)?
     private var lastAttemptFailed = false
+    private var flushed = false
     /// A delivery running longer than this is stuck despite the transport's own timeouts.
     private let stuckAfter: Duration
 
@@ -120,6 +123,22 @@ public actor MailAlerts {
             lastSuccessAt: status.lastSuccessAt.map(WallClock.rfc3339))
     }
 
+    /// At shutdown, after the engines stopped: the changes they reported last (STOP) and the mail
+    /// already queued get until `limit` for one attempt each; what is left then is dropped.
+    /// `run` must still be running.
+    func drain(within limit: Duration) async {
+        let until = ContinuousClock.now + limit
+        inboxWriter.yield(.flush)
+        while ContinuousClock.now < until {
+            if flushed && inFlight == nil && (queue.nextDue.map { $0 > now() } ?? true) { break }
+            startDueDelivery()
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if !queue.isEmpty {
+            logger.warning("mail not sent before shutdown", metadata: ["queued": "\(queue.count)"])
+        }
+    }
+
     // MARK: The loop
 
     /// Runs until cancelled: takes changes from the inbox and ticks every second.
@@ -174,6 +193,9 @@ public actor MailAlerts {
             }
         case .tick:
             beatIfProgressing()
+        case .flush:
+            for digest in coalescer.flushAll() { enqueue(digest) }
+            flushed = true
         }
         for digest in coalescer.due(now: now()) {
             if let first = digest.first {
