@@ -265,6 +265,19 @@ struct MailAlertsTests {
         #expect(lab.transport.envelopes.count == 1, "VI_3 has no smtp_alert without the global switch")
     }
 
+    @Test("A reload's settings apply to the next mail: new recipients and router_id")
+    func reconfigure() async throws {
+        let lab = try Harness(ScriptedTransport([]))
+        let changed = Self.config.replacingOccurrences(of: "router_id lb1", with: "router_id lb9")
+            .replacingOccurrences(of: "        oncall@example.org\n", with: "")
+        let setup = try #require(MailSetup.make(ConfigLoader.load(text: changed).configuration, hostName: "h", version: "v"))
+        await lab.alerts.reconfigure(setup)
+        await lab.transition(to: "master")
+        let envelope = try #require(lab.transport.envelopes.first)
+        #expect(envelope.recipients == ["ops@example.org"])
+        #expect(envelope.message.contains("Subject: [lb9] VRRP Instance VI_1 - Entering MASTER state\r\n"))
+    }
+
     @Test("No mail without an smtp_alert switched on, without a server or without recipients")
     func mailOff() {
         let withoutAlert = Self.config.replacingOccurrences(of: "    smtp_alert\n", with: "")

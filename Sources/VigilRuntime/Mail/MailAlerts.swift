@@ -39,7 +39,7 @@ public actor MailAlerts {
         case flush
     }
 
-    private let setup: MailSetup
+    private var setup: MailSetup
     private var rules: VRRPAlertRules
     private let transport: any MailTransport
     private let registry: MetricRegistry
@@ -53,7 +53,7 @@ public actor MailAlerts {
     private var lastAttemptFailed = false
     private var flushed = false
     /// A delivery running longer than this is stuck despite the transport's own timeouts.
-    private let stuckAfter: Duration
+    private var stuckAfter: Duration
 
     private let inbox: AsyncStream<Input>
     private nonisolated let inboxWriter: AsyncStream<Input>.Continuation
@@ -137,6 +137,15 @@ public actor MailAlerts {
         if !queue.isEmpty {
             logger.warning("mail not sent before shutdown", metadata: ["queued": "\(queue.count)"])
         }
+    }
+
+    /// After a reload: new server, credentials, recipients and switches for the mail still to
+    /// compose; queued mail keeps its text and goes to the new server. Sync group states restart.
+    func reconfigure(_ newSetup: MailSetup) {
+        setup = newSetup
+        rules = newSetup.vrrpRules
+        stuckAfter = newSetup.server.connectTimeout * 12 + .seconds(60)
+        logger.info("mail settings reloaded", metadata: ["smtp_server": "\(newSetup.server.host):\(newSetup.server.port)"])
     }
 
     // MARK: The loop
