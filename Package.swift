@@ -149,7 +149,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilRuntimeTests",
-            dependencies: ["VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig", "VigilCheck", "VigilIPVS", "VigilCore"]
+            dependencies: [
+                "VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig", "VigilCheck", "VigilIPVS", "VigilCore",
+                "VigilMail", "VigilMailer",
+            ]
         ),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),
     ],

@@ -77,6 +77,11 @@ struct GoldenExpositionTests {
         registry.gauge(WatchdogMetrics.lastPing).set(1_700_003_600)
         registry.gauge(WatchdogMetrics.stalled, EngineLabels(engine: "vrrp")).set(false)
         registry.counter(WatchdogMetrics.withheldTotal, EngineLabels(engine: "vrrp")).increment(by: 0)
+        registry.counter(MailMetrics.sentTotal).increment(by: 3)
+        registry.counter(MailMetrics.failedTotal, MailStageLabels(stage: "auth")).increment(by: 2)
+        registry.counter(MailMetrics.suppressedTotal, MailSuppressedLabels(reason: "coalesced")).increment(by: 18)
+        registry.gauge(MailMetrics.queueLength).set(1)
+        registry.gauge(MailMetrics.lastSuccess).set(1_700_000_004)
         return registry
     }
 

@@ -68,6 +68,18 @@ struct StatusTableTests {
         #expect(text.contains("last reload REJECTED: a.conf:3:1: error: boom; the previous configuration is in use"))
     }
 
+    @Test("Mail: the summary, what was sent and the last error")
+    func mail() {
+        var document = Self.document()
+        document.mail = MailStatus(
+            summary: "mail failing (2 queued)", queued: 2, sent: 5, lastError: "SMTP auth failed 535 (permanent): bad credentials",
+            lastSuccessAt: "2026-11-25T06:10:00.000Z")
+        let text = StatusTable.render(document)
+        #expect(text.contains("\nmail failing (2 queued), 5 sent, last at 2026-11-25T06:10:00.000Z\n"))
+        #expect(text.contains("\n  last error: SMTP auth failed 535 (permanent): bad credentials\n"))
+        #expect(!StatusTable.render(Self.document()).contains("mail"), "no mail line when mail is off")
+    }
+
     @Test("The JSON document round-trips with snake_case keys")
     func jsonRoundTrip() throws {
         let bytes = try StatusJSON.encode(Self.document())

@@ -5,10 +5,13 @@ public enum ConfigurationBuilder {
     /// Top-level keywords keepalived knows that belong to no section Vigil reads.
     static let unsupportedTopLevel: [UnsupportedKeyword] = []
 
-    public static func build(_ statements: [ConfigNode], files: [String], sink: DiagnosticSink) -> Configuration {
+    /// `fileSystem` reads the files a keyword names (a password file); nil leaves them unread.
+    public static func build(
+        _ statements: [ConfigNode], files: [String], sink: DiagnosticSink, fileSystem: (any ConfigFileSystem)? = nil
+    ) -> Configuration {
         let location = statements.first?.location ?? SourceLocation(file: files.first ?? "-", line: 1)
         var top = BlockReader(statements, context: "the top level", location: location, sink: sink)
-        let global = GlobalSection.read(from: &top, context: BuildContext(sink: sink))
+        let global = GlobalSection.read(from: &top, context: BuildContext(sink: sink, fileSystem: fileSystem))
         let tracking = TrackingSection.read(from: &top, context: BuildContext(sink: sink, global: global))
         let context = BuildContext(sink: sink, global: global, tracking: tracking)
         let vrrp = VRRPSection.read(from: &top, context: context)

@@ -35,7 +35,7 @@ public enum ConfigLoader {
     public static func load(path: String, fileSystem: any ConfigFileSystem, options: LoadOptions = LoadOptions()) -> LoadResult {
         let sink = DiagnosticSink()
         let tree = readTree(path: path, fileSystem: fileSystem, options: options, sink: sink)
-        let configuration = ConfigurationBuilder.build(tree.statements, files: tree.files, sink: sink)
+        let configuration = ConfigurationBuilder.build(tree.statements, files: tree.files, sink: sink, fileSystem: fileSystem)
         let workKeywords: Set<String> = ["vrrp_instance", "virtual_server"]
         if !tree.files.isEmpty && !tree.statements.isEmpty && !tree.statements.contains(where: { workKeywords.contains($0.name) }) {
             sink.warning(

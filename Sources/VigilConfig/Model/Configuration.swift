@@ -35,9 +35,14 @@ public struct BuildContext {
     public let sink: DiagnosticSink
     public let global: GlobalSection?
     public let tracking: TrackingSection?
+    /// For files read while building (vigil_smtp_password_file); nil reads none.
+    public let fileSystem: (any ConfigFileSystem)?
 
-    public init(sink: DiagnosticSink, global: GlobalSection? = nil, tracking: TrackingSection? = nil) {
+    public init(
+        sink: DiagnosticSink, global: GlobalSection? = nil, tracking: TrackingSection? = nil, fileSystem: (any ConfigFileSystem)? = nil
+    ) {
         self.sink = sink
+        self.fileSystem = fileSystem
         self.global = global
         self.tracking = tracking
     }

@@ -18,6 +18,8 @@ public struct GlobalDefinitions: Sendable, Encodable {
     public let lvs: GlobalLVSSettings
     /// Vigil's own keywords: HTTP listeners and the control socket.
     public let vigil: GlobalVigilSettings
+    /// Vigil's own mail keywords: TLS, authentication, certificate trust.
+    public let smtp: GlobalSMTPSettings
     /// The first `global_defs` keyword; nil when the file has none (everything is a default).
     public let location: SourceLocation?
 
@@ -30,12 +32,14 @@ public struct GlobalDefinitions: Sendable, Encodable {
         try process.encode(to: encoder)
         try lvs.encode(to: encoder)
         try vigil.encode(to: encoder)
+        try smtp.encode(to: encoder)
     }
 
     /// Reads the merged statements of every global_defs block (keepalived allows several).
-    static func read(from reader: inout BlockReader, location: SourceLocation?) -> GlobalDefinitions {
-        GlobalDefinitions(
-            notification: .read(from: &reader),
+    static func read(from reader: inout BlockReader, location: SourceLocation?, fileSystem: (any ConfigFileSystem)?) -> GlobalDefinitions {
+        let notification = GlobalNotificationSettings.read(from: &reader)
+        return GlobalDefinitions(
+            notification: notification,
             notifyFifos: .read(from: &reader),
             scripts: .read(from: &reader),
             vrrp: .read(from: &reader),
@@ -43,6 +47,7 @@ public struct GlobalDefinitions: Sendable, Encodable {
             process: .read(from: &reader),
             lvs: .read(from: &reader),
             vigil: .read(from: &reader),
+            smtp: .read(from: &reader, smtpPort: notification.smtpServer?.port.value, fileSystem: fileSystem),
             location: location)
     }
 }

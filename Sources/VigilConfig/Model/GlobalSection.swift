@@ -24,7 +24,7 @@ public struct GlobalSection: Sendable, Encodable {
         }
         var reader = BlockReader(
             blocks.flatMap { $0.children ?? [] }, context: "global_defs", location: blocks.first?.location ?? top.location, sink: sink)
-        let definitions = GlobalDefinitions.read(from: &reader, location: blocks.first?.location)
+        let definitions = GlobalDefinitions.read(from: &reader, location: blocks.first?.location, fileSystem: context.fileSystem)
         reader.finish(unsupported: UnsupportedKeyword.table(for: "global_defs", in: unsupportedKeywords))
         return GlobalSection(globalDefs: definitions, daemon: daemon)
     }

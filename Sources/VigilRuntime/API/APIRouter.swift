@@ -22,6 +22,8 @@ public final class APIRouter: HTTPRequestHandler {
     let checks: CheckEngine?
     /// The daemon's reload (`ReloadCoordinator`); the store's own reload when none is given.
     let reloadAction: @Sendable () async -> ReloadOutcome
+    /// Alert mail, when the configuration sends any.
+    let mail: MailAlerts?
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
@@ -30,12 +32,14 @@ public final class APIRouter: HTTPRequestHandler {
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8],
+        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, mail: MailAlerts? = nil,
+        offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8],
         reload: (@Sendable () async -> ReloadOutcome)? = nil
     ) {
         reloadAction = reload ?? { await config.reload() }
         self.vrrp = vrrp
         self.checks = checks
+        self.mail = mail
         self.exposition = exposition
         self.config = config
         self.progress = progress
@@ -147,7 +151,7 @@ public final class APIRouter: HTTPRequestHandler {
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
             virtualServers: ConfiguredStatus.virtualServers(
                 loaded.configuration, live: await checks?.liveStatus() ?? [:], quorum: await checks?.quorumStatus() ?? [:]),
-            ipvs: await checks?.ipvsStatus())
+            ipvs: await checks?.ipvsStatus(), mail: mail?.statusSection())
         do {
             return .json(200, try StatusJSON.encode(document))
         } catch {

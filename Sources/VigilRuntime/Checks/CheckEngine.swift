@@ -45,6 +45,8 @@ public actor CheckEngine {
     private let progress: ProgressBoard
     private let logger: Logger
     private let scripts: LVSNotifier
+    /// Alert mail for real servers going up or down; handed changes, never awaited.
+    private let mail: MailAlerts?
 
     private let warmupFraction: @Sendable () -> Double
 
@@ -53,9 +55,10 @@ public actor CheckEngine {
         configuration: Configuration,
         makeProbe: (Checker, RealServer, VirtualServer) -> any HealthProbe,
         kernel: (any IPVSKernel)?, registry: MetricRegistry, progress: ProgressBoard, logger: Logger,
-        warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, mail: MailAlerts? = nil
     ) {
         self.warmupFraction = warmupFraction
+        self.mail = mail
         virtualServers = configuration.lvs.virtualServers
         groups = configuration.lvs.virtualServerGroups
         self.kernel = kernel
@@ -223,6 +226,7 @@ public actor CheckEngine {
         case .up:
             count(transitionOf: identity, to: "up")
             logger.notice("real server is up", metadata: metadata(identity, [:]))
+            mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: true, reason: "checks passed")
             if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer) }
         case .down:
             count(transitionOf: identity, to: "down")
@@ -232,6 +236,7 @@ public actor CheckEngine {
                 extra["detail"] = "\(failure.detail)"
             }
             logger.warning("real server is down", metadata: metadata(identity, extra))
+            mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: false, reason: MailSetup.downReason(outcome))
             if let script = real.notifyDown?.value { scripts.run(script, keyword: "notify_down", virtualServer: identity.virtualServer) }
         case .weightChanged(let from, let to, _):
             logger.info("real server weight changed", metadata: metadata(identity, ["from": "\(from)", "to": "\(to)"]))

@@ -10,6 +10,7 @@ public actor ReloadCoordinator {
     private let config: ConfigStore
     private let vrrp: VRRPEngine?
     private let checks: CheckEngine?
+    private let mail: MailAlerts?
     private let runsVRRP: Bool
     private let runsChecks: Bool
     private let probeGroup: any EventLoopGroup
@@ -18,10 +19,11 @@ public actor ReloadCoordinator {
     private var last: Task<ReloadOutcome, Never>?
 
     init(
-        config: ConfigStore, vrrp: VRRPEngine?, checks: CheckEngine?, runsVRRP: Bool, runsChecks: Bool,
+        config: ConfigStore, vrrp: VRRPEngine?, checks: CheckEngine?, mail: MailAlerts? = nil, runsVRRP: Bool, runsChecks: Bool,
         probeGroup: any EventLoopGroup, logger: Logger
     ) {
         self.config = config
+        self.mail = mail
         self.vrrp = vrrp
         self.checks = checks
         self.runsVRRP = runsVRRP
@@ -72,6 +74,7 @@ public actor ReloadCoordinator {
                     metadata: ["virtual_servers": "\(configuration.lvs.virtualServers.count)"])
             }
         }
+        await applyMail(configuration)
         logger.notice(
             changes.isEmpty ? "reload applied: nothing to change in the running engines" : "reload applied",
             metadata: [
@@ -79,6 +82,21 @@ public actor ReloadCoordinator {
                 "virtual_servers": "\(configuration.lvs.virtualServers.count)", "seconds": "\(CheckEngine.seconds(clock.now - began))",
             ])
         return outcome
+    }
+
+    /// New mail settings go to the running mailer; turning mail on or off needs a restart.
+    private func applyMail(_ configuration: Configuration) async {
+        let setup = MailSetup.make(configuration, hostName: ProbeFactory.hostName(), version: BuildIdentity.current.version)
+        switch (mail, setup) {
+        case (let mail?, let setup?):
+            await mail.reconfigure(setup)
+        case (nil, _?):
+            logger.warning("mail alerts configured by the reload start at the next restart: vigild started without them")
+        case (_?, nil):
+            logger.warning("mail alerts removed by the reload stop at the next restart; the previous mail settings stay in use")
+        case (nil, nil):
+            break
+        }
     }
 
     static func syncGroups(_ configuration: Configuration) -> [VigilVRRP.VRRPSyncGroupCoordinator] {

@@ -9,6 +9,7 @@ import UnixSignals
 import VigilConfig
 import VigilHTTP
 import VigilIPVS
+import VigilMailer
 import VigilPlatform
 import VigilTelemetry
 import VigilVRRP
@@ -37,6 +38,10 @@ public final class VigilDaemon: Service {
     let service: ServiceManagerLink
     /// The one reload path: systemd's RELOADING/READY around the coordinator that applies the difference.
     let reloader: DaemonReloader
+    /// Alert mail; nil when the configuration sends none.
+    let mail: MailAlerts?
+    /// How long shutdown waits for the last alerts (Entering STOP state); VIPs are already released.
+    static let mailDrainLimit = Duration.seconds(2)
 
     /// Loads and checks the configuration; throws (with the rendered diagnostics) when it has errors.
     public init(options: DaemonOptions, loader: @escaping ConfigLoading, logger: Logger) throws {
@@ -67,10 +72,17 @@ public final class VigilDaemon: Service {
         if !plans.isEmpty { engines.append(VRRPEngine.engineName) }
         let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
         if runsChecks { engines.append(CheckEngine.engineName) }
+        let mailSetup = MailSetup.make(loaded.configuration, hostName: ProbeFactory.hostName(), version: build.version)
+        if mailSetup != nil { engines.append(MailAlerts.engineName) }
         progress = ProgressBoard(
             engines: engines.map { EngineDeadline(engine: $0, deadline: watchdog.engineDeadline) }, registry: registry)
         service = ServiceManagerLink(
             socket: ServiceManagerSocket(), policy: watchdog, progress: progress, engines: engines, registry: registry, logger: logger)
+        if let mailSetup {
+            mail = MailAlerts(setup: mailSetup, transport: SMTPMailTransport(), registry: registry, progress: progress, logger: logger)
+        } else {
+            mail = nil
+        }
         if plans.isEmpty {
             vrrp = nil
         } else {
@@ -83,7 +95,7 @@ public final class VigilDaemon: Service {
                     trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
                     trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
                     addresses: try RouteNetlinkAddresses(), registry: registry,
-                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next())
+                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next(), mail: mail)
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }
@@ -95,17 +107,17 @@ public final class VigilDaemon: Service {
             let probes = ProbeFactory(configuration: loaded.configuration, group: MultiThreadedEventLoopGroup.singleton)
             checks = CheckEngine(
                 configuration: loaded.configuration, makeProbe: probes.probe(for:realServer:virtualServer:), kernel: kernel,
-                registry: registry, progress: progress, logger: logger)
+                registry: registry, progress: progress, logger: logger, mail: mail)
         } else {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
         let coordinator = ReloadCoordinator(
-            config: config, vrrp: vrrp, checks: checks, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
+            config: config, vrrp: vrrp, checks: checks, mail: mail, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
             probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
-        let (vrrpEngine, checkEngine) = (vrrp, checks)
+        let (vrrpEngine, checkEngine, mailAlerts) = (vrrp, checks, mail)
         let reloader = DaemonReloader(service: service, apply: { await coordinator.reload() }) {
-            await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine)
+            await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine, mail: mailAlerts)
         }
         self.reloader = reloader
         let exposition = MetricsExposition(registry: registry, collectors: collectors)
@@ -113,7 +125,8 @@ public final class VigilDaemon: Service {
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, offload: Self.renderOffLoop, reload: { await reloader.reload() })
+            logger: logger, vrrp: vrrp, checks: checks, mail: mail, offload: Self.renderOffLoop,
+            reload: { await reloader.reload() })
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()
         logger.info(
@@ -137,9 +150,9 @@ public final class VigilDaemon: Service {
     }
 
     /// The one line systemd shows: instance states, real servers up.
-    static func statusLine(vrrp: VRRPEngine?, checks: CheckEngine?) async -> ServiceStatusLine {
+    static func statusLine(vrrp: VRRPEngine?, checks: CheckEngine?, mail: MailAlerts?) async -> ServiceStatusLine {
         let instances = await vrrp?.snapshot().map { (name: $0.key, state: $0.value.state) } ?? []
-        return ServiceStatusLine(instances: instances, realServers: await checks?.realServerTally())
+        return ServiceStatusLine(instances: instances, realServers: await checks?.realServerTally(), mail: mail?.summary())
     }
 
     /// The kernel's IPVS, or nil (logged once) when it has none: checks still run and are exported.
@@ -192,7 +205,9 @@ public final class VigilDaemon: Service {
         logger.info("vigild started", metadata: ["version": "\(BuildIdentity.current.version)", "pid": "\(getpid())"])
         await vrrp?.start()
         await checks?.start()
-        service.ready(await Self.statusLine(vrrp: vrrp, checks: checks))
+        // Outside the task group: it must outlive the engines' shutdown to mail their STOP changes.
+        let mailLoop = mail.map { mail in Task { await mail.run() } }
+        service.ready(await Self.statusLine(vrrp: vrrp, checks: checks, mail: mail))
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.runtimeLoop() }
             group.addTask { await self.reloadOnHangup() }
@@ -206,6 +221,8 @@ public final class VigilDaemon: Service {
         logger.info("stopping")
         await vrrp?.shutdown()
         await checks?.shutdown()
+        await mail?.drain(within: Self.mailDrainLimit)
+        mailLoop?.cancel()
         await server.shutdown()
     }
 
@@ -221,9 +238,11 @@ public final class VigilDaemon: Service {
         let progress = progress
         let vrrp = vrrp
         let checks = checks
+        let mail = mail
         let beatTheRest: @Sendable () -> Void = {
             Task {
                 progress.beat("runtime")
+                await mail?.heartbeat()
                 await checks?.heartbeat()
                 await checks?.resyncIfDue()
             }
@@ -252,7 +271,7 @@ public final class VigilDaemon: Service {
         var last = ""
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(5))
-            let line = await Self.statusLine(vrrp: vrrp, checks: checks)
+            let line = await Self.statusLine(vrrp: vrrp, checks: checks, mail: mail)
             if line.text != last {
                 service.status(line)
                 last = line.text

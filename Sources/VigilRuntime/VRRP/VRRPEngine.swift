@@ -60,6 +60,8 @@ public actor VRRPEngine {
     private var syncGroups: [VRRPSyncGroupCoordinator]
     private var trackScripts: TrackScriptRunner?
     private var trackFiles: TrackFileWatcher?
+    /// Alert mail; only ever handed changes, never awaited.
+    private let mail: MailAlerts?
 
     public static let engineName = "vrrp"
 
@@ -70,9 +72,10 @@ public actor VRRPEngine {
     init(
         plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], trackScripts: TrackScriptRunner? = nil,
         trackFiles: TrackFileWatcher? = nil, addresses: any VirtualAddressManaging, registry: MetricRegistry,
-        progress: ProgressBoard, logger: Logger, eventLoop: any EventLoop
+        progress: ProgressBoard, logger: Logger, eventLoop: any EventLoop, mail: MailAlerts? = nil
     ) {
         self.eventLoop = eventLoop
+        self.mail = mail
         self.trackFiles = trackFiles
         self.syncGroups = syncGroups
         self.trackScripts = trackScripts
@@ -383,6 +386,9 @@ public actor VRRPEngine {
         let priority = Int(instances[plan.name]?.machine.effectivePriority ?? plan.machine.priority)
         let runs = plan.notify.runs(for: transition, priority: priority)
         notifier.enqueue(runs, instance: plan.name)
+        mail?.vrrpTransition(
+            instance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue,
+            priority: priority)
         logger.notice(
             "vrrp transition",
             metadata: [

@@ -6,7 +6,7 @@
 public enum MetricCatalog {
     public static let all: [MetricDescriptor] =
         DaemonMetrics.all + ConfigMetrics.all + ProcessMetrics.all + HTTPMetrics.all + ScrapeMetrics.all + VRRPMetrics.all
-        + VRRPNotifyMetrics.all + CheckMetrics.all + IPVSMetrics.all + WatchdogMetrics.all
+        + VRRPNotifyMetrics.all + CheckMetrics.all + IPVSMetrics.all + WatchdogMetrics.all + MailMetrics.all
 }
 
 /// Why a catalog was refused: every broken rule, one line each.

@@ -10,17 +10,39 @@ public struct StatusDocument: Codable, Sendable, Equatable {
     public var virtualServers: [VirtualServerStatus]
     /// The kernel's IPVS table as read now; nil when no check engine runs.
     public var ipvs: IPVSStatus?
+    /// Alert mail; nil when the configuration sends none.
+    public var mail: MailStatus?
 
     public init(
         daemon: DaemonStatus, config: ConfigStatus, health: HealthStatus, vrrpInstances: [VRRPInstanceStatus],
-        virtualServers: [VirtualServerStatus], ipvs: IPVSStatus? = nil
+        virtualServers: [VirtualServerStatus], ipvs: IPVSStatus? = nil, mail: MailStatus? = nil
     ) {
         self.ipvs = ipvs
+        self.mail = mail
         self.daemon = daemon
         self.config = config
         self.health = health
         self.vrrpInstances = vrrpInstances
         self.virtualServers = virtualServers
+    }
+}
+
+/// The alert mail queue: what waits, what went out, the last failure (worded without secrets).
+public struct MailStatus: Codable, Sendable, Equatable {
+    /// `mail ok`, `mail failing (3 queued)`, as in the systemd status line.
+    public var summary: String
+    public var queued: Int
+    public var sent: Int
+    public var lastError: String?
+    /// RFC 3339 UTC time of the last mail the server accepted.
+    public var lastSuccessAt: String?
+
+    public init(summary: String, queued: Int, sent: Int, lastError: String?, lastSuccessAt: String?) {
+        self.summary = summary
+        self.queued = queued
+        self.sent = sent
+        self.lastError = lastError
+        self.lastSuccessAt = lastSuccessAt
     }
 }
 

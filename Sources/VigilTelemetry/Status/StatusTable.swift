@@ -17,6 +17,10 @@ public enum StatusTable {
         if !config.lastReloadSuccessful {
             out.append("  last reload REJECTED: \(config.lastReloadError ?? "see the log"); the previous configuration is in use")
         }
+        if let mail = status.mail {
+            out.append("\(mail.summary), \(mail.sent) sent" + (mail.lastSuccessAt.map { ", last at \($0)" } ?? ""))
+            if let error = mail.lastError { out.append("  last error: \(error)") }
+        }
         out.append("")
         out.append(vrrpTable(status.vrrpInstances))
         out.append("")

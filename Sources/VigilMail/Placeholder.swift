@@ -1,2 +1,0 @@
-/// Placeholder until the mail core lands.
-enum VigilMailPlaceholder {}

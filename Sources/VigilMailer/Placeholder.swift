@@ -1,2 +1,0 @@
-/// Placeholder until the SMTP transport lands.
-enum VigilMailerPlaceholder {}
