@@ -267,3 +267,23 @@ def test_shipped_unit_verifies_and_rates_ok():
         return f"verify clean; security {score} {rating} (keepalived's Debian unit: 9.6 UNSAFE)"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_mail_engine_keeps_up_with_a_fast_watchdog_and_shows_in_status():
+    # Mail to a port where nothing listens: the mailer is registered as an engine and must beat at
+    # the watchdog's pace (its own loop ticks once a second), and STATUS names it.
+    port = harness.free_port()
+    mail = ("global_defs {\n    router_id vigil-test\n    notification_email {\n        ops@example.com\n    }\n"
+            f"    notification_email_from vigil@example.com\n    smtp_server 127.0.0.1 {port}\n"
+            "    smtp_connect_timeout 1\n    smtp_alert\n}\n")
+    with NotifySocket() as notify, VigildWithWatchdogPid(
+            config=mail + BASIC_CONFIG, env=notify_env(notify), wait_healthy=False) as d:
+        _, ready, _ = notify.wait_for("READY", 15, "startup")
+        assert "mail" in ready.get("STATUS", ""), f"STATUS does not mention mail: {ready}"
+        notify.drain(2.0)
+        pings = notify.pings()
+        assert len(pings) >= 12 and max(gaps(pings)) < INTERVAL, (
+            f"{len(pings)} pings in 2 s with the mail engine registered, worst gap "
+            f"{max(gaps(pings), default=0) * 1000:.0f} ms")
+        assert d.metrics().value("vigil_engine_healthy", engine="mail") == 1
+        return f"STATUS={ready.get('STATUS')!r}; {len(pings)} pings in 2 s with engine mail registered"
