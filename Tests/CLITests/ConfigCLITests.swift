@@ -16,6 +16,26 @@ struct ConfigCLITests {
         }
     }
 
+    @Test("the operations example checks clean once its password file exists, and names the file when it does not")
+    func operationsExample() throws {
+        let example = "contrib/examples/operations.conf"
+        let missing = try CommandRunner.run("vigild", ["--config-test", "-f", example])
+        #expect(missing.status == 1 && missing.stderr.contains("\(example):22:"), "\(missing.stderr)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-ops-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let password = directory.appendingPathComponent("smtp-password")
+        try "not-a-real-secret\n".write(to: password, atomically: true, encoding: .utf8)
+        let text = try String(contentsOfFile: example, encoding: .utf8)
+            .replacingOccurrences(of: "/etc/vigil/smtp-password", with: password.path)
+        let copy = directory.appendingPathComponent("operations.conf")
+        try text.write(to: copy, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run("vigild", ["--config-test", "-f", copy.path])
+        #expect(result.status == 0 && result.stderr.contains("configuration OK: no problems found"), "\(result.stderr)")
+        let dump = try CommandRunner.run("vigild", ["--dump-config", "-f", copy.path])
+        #expect(dump.status == 0 && !dump.stdout.contains("not-a-real-secret"), "the dump shows the SMTP password")
+    }
+
     @Test("the dump shows the tutorial's values")
     func tutorialDump() throws {
         let result = try CommandRunner.run("vigild", ["--dump-config", "-f", Self.tutorial])
