@@ -366,13 +366,13 @@ class TutorialLab:
         lines += ["}", ""]
         return "\n".join(lines)
 
-    def start_vigild(self, vigild, config, timeout=60, host="director"):
+    def start_vigild(self, vigild, config, timeout=60, host="director", extra_args=()):
         """vigild on a director; without the pair it runs with --check (the VIP is static there)."""
         conf = os.path.join(self.tmp, f"vigild-{host}.conf")
         with open(conf, "w") as f:
             f.write(config)
         argv = [vigild, *([] if self.pair else ["--check"]), "-f", conf, "--listen", f"127.0.0.1:{METRICS_PORT}",
-                "--control-socket", os.path.join(self.tmp, f"vigild-{host}.sock")]
+                "--control-socket", os.path.join(self.tmp, f"vigild-{host}.sock"), *extra_args]
         proc = self.spawn(host, argv, self.log_name(host))
         self.vigilds[host] = proc
         if host == "director":

@@ -526,3 +526,33 @@ def test_dashboard_queries_return_data():
 
 
 test_dashboard_queries_return_data.timeout = 120
+
+
+def test_dashboard_ipvs_queries_return_data_in_emulated_kernel():
+    """The IPVS panels, exempt on this kernel above: in the emulated kernel with IPVS, the demo's
+    director pair serves traffic and a real Prometheus scraping both returns data for every one."""
+    import shlex
+
+    import kernel_vm
+
+    harness.require_root("the guest lab creates network namespaces")
+    kernel_vm.require_guest()
+    ipvs = [(where, substitute(expr)) for where, _, _, expr in queries()
+            if any(name.startswith("vigil_ipvs_") for name in metric_names(expr))]
+    assert ipvs, "no dashboard query reads vigil_ipvs_* families"
+    guest = os.path.join(HERE, "ipvs_dashboard_guest.py")
+    vigild = harness.binary("vigild")
+    script = ("cat > \"$VIGIL_VM_SHARE/queries.json\" <<'EOF'\n" + json.dumps(ipvs) + "\nEOF\n"
+              f"python3 {shlex.quote(guest)} --vigild {shlex.quote(vigild)} "
+              '--queries "$VIGIL_VM_SHARE/queries.json" --out "$VIGIL_VM_SHARE/result.json"')
+    with kernel_vm.run_in_guest_full(script, timeout=400) as run:
+        text = run.file("result.json")
+        assert text is not None, f"the guest wrote no result (exit {run.status}):\n{run.tail(4000)}"
+        report = json.loads(text)
+        assert report["ok"], f"the guest lab failed: {report['failure']}\n{run.tail(3000)}"
+        empty = [where for where, count in report["results"].items() if count == 0]
+        assert not empty, "IPVS queries with no data in the guest:\n" + "\n".join(empty)
+        return f"{len(report['results'])} IPVS queries returned data in the emulated kernel ({run.describe()})"
+
+
+test_dashboard_ipvs_queries_return_data_in_emulated_kernel.timeout = 480

@@ -112,9 +112,10 @@ def test_ready_after_config_and_listeners_then_watchdog_every_half_interval():
         pings = notify.pings()
         assert len(pings) >= 20, f"{len(pings)} WATCHDOG=1 in 3 s with WATCHDOG_USEC=200 ms"
         spaced = sorted(gaps(pings))
-        median, worst = spaced[len(spaced) // 2], spaced[-1]
-        # Half of WATCHDOG_USEC apart; the worst gap must stay well inside the interval itself.
-        assert median <= INTERVAL / 2 + 0.02, f"median gap {median * 1000:.0f} ms > 100 ms"
+        median, p95, worst = spaced[len(spaced) // 2], spaced[int(len(spaced) * 0.95)], spaced[-1]
+        # At most half of WATCHDOG_USEC apart (vigild aims at 45 %, on a fixed rate); a rare late
+        # one on a loaded machine must still stay well inside the interval itself.
+        assert p95 <= INTERVAL / 2, f"95th percentile gap {p95 * 1000:.0f} ms > 100 ms"
         assert worst < INTERVAL, f"a gap of {worst * 1000:.0f} ms: systemd would have restarted vigild"
         metrics = d.metrics()
         assert metrics.value("vigil_watchdog_interval_seconds") == INTERVAL
@@ -122,7 +123,8 @@ def test_ready_after_config_and_listeners_then_watchdog_every_half_interval():
         assert metrics.value("vigil_watchdog_stalled", engine="checks") == 0
         withheld = [l for l in d.stderr().splitlines() if "withheld" in l]
         assert not withheld, f"a healthy start withheld keep-alives: {withheld}"
-        return (f"{len(pings)} pings in 3 s, median gap {median * 1000:.0f} ms, worst {worst * 1000:.0f} ms; "
+        return (f"{len(pings)} pings in 3 s, gaps median {median * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+                f"worst {worst * 1000:.0f} ms; "
                 f"STATUS={status!r}")
 
 

@@ -18,10 +18,10 @@ struct ServiceManagerTests {
         #expect(ServiceNotification.status("a\nREADY=1\r\nb").text == "STATUS=a READY=1 b")
     }
 
-    @Test("pings at half the interval; engines beat at a quarter and stall after three quarters")
+    @Test("pings a little more often than every half interval; engines beat at a quarter and stall after three quarters")
     func watchdogTimings() {
         let policy = WatchdogPolicy(interval: .milliseconds(200))
-        #expect(policy.pingPeriod == .milliseconds(100))
+        #expect(policy.pingPeriod == .milliseconds(90))
         #expect(policy.pulse == .milliseconds(50))
         #expect(policy.engineDeadline == .milliseconds(150))
         // A stall is seen by the deadline and withheld at the next ping: within two intervals.
@@ -31,7 +31,7 @@ struct ServiceManagerTests {
     @Test("long intervals keep the defaults: one beat a second, three seconds of grace")
     func longIntervalsKeepDefaults() {
         let policy = WatchdogPolicy(interval: .seconds(10))
-        #expect(policy.pingPeriod == .seconds(5))
+        #expect(policy.pingPeriod == .milliseconds(4500))
         #expect(policy.pulse == .seconds(1))
         #expect(policy.engineDeadline == .seconds(3))
     }

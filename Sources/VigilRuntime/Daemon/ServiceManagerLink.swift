@@ -64,10 +64,15 @@ public final class ServiceManagerLink: Sendable {
         guard let period = policy.pingPeriod else { return }
         logger.info("systemd watchdog on", metadata: ["interval": "\(policy.interval?.secondsValue ?? 0) s"])
         // The first tick waits one period: the engines start beating with this task, not before it.
+        // Deadlines on a fixed rate, so the time a tick takes does not add up into longer gaps.
+        let clock = ContinuousClock()
+        var next = clock.now + period
         while !Task.isCancelled {
-            try? await Task.sleep(for: period)
+            try? await Task.sleep(until: next, clock: clock)
             if Task.isCancelled { return }
             tick()
+            next += period
+            if next < clock.now { next = clock.now + period }
         }
     }
 
