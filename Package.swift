@@ -123,16 +123,19 @@ let package = Package(
             path: "Benchmarks/VigilBench"
         ),
 
+        // Test helpers shared by the test targets (not shipped).
+        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
+
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
-        .testTarget(name: "VigilConfigTests", dependencies: ["VigilCore", "VigilConfig", "VigilPlatform"]),
+        .testTarget(name: "VigilConfigTests", dependencies: ["VigilTestSupport", "VigilCore", "VigilConfig", "VigilPlatform"]),
         .testTarget(name: "VigilPlatformTests", dependencies: ["VigilPlatform"]),
-        .testTarget(name: "VigilVRRPTests", dependencies: ["VigilVRRP", "VigilCore"]),
-        .testTarget(name: "VigilIPVSTests", dependencies: ["VigilIPVS", "VigilCore", "VigilPlatform"]),
-        .testTarget(name: "VigilCheckTests", dependencies: ["VigilCheck", "VigilIPVS", "VigilConfig", "VigilCore"]),
+        .testTarget(name: "VigilVRRPTests", dependencies: ["VigilTestSupport", "VigilVRRP", "VigilCore"]),
+        .testTarget(name: "VigilIPVSTests", dependencies: ["VigilTestSupport", "VigilIPVS", "VigilCore", "VigilPlatform"]),
+        .testTarget(name: "VigilCheckTests", dependencies: ["VigilTestSupport", "VigilCheck", "VigilIPVS", "VigilConfig", "VigilCore"]),
         .testTarget(
             name: "VigilCheckersTests",
             dependencies: [
-                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "CLinuxExtras",
+                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "CLinuxExtras", "VigilTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

@@ -28,12 +28,20 @@ echo
 echo "The full normalized configuration: $vigild --dump-config -f contrib/examples/lvs-dr-tutorial.conf"
 
 echo
-echo "== running vigild on the tutorial configuration (metrics on 127.0.0.1, control socket in a temp dir)"
+echo "== running vigild on the tutorial configuration (in a network namespace of its own; vigilctl over the control socket)"
 work=$(mktemp -d)
 port=${VIGIL_DEMO_PORT:-17390}
 cp contrib/examples/lvs-dr-tutorial.conf "$work/vigil.conf"
-# --check: no VRRP here, so nothing touches this machine's interfaces (the lab demo is issue 7).
-"$vigild" --check -f "$work/vigil.conf" --listen "127.0.0.1:$port" --control-socket "$work/vigild.sock" 2>"$work/vigild.log" &
+# The tutorial's addresses are not ours to probe: vigild runs in an empty network namespace (only
+# loopback), so its health checks find the real servers unreachable and no packet leaves. --check:
+# no VRRP either. Without root, a user namespace provides the network namespace.
+if [ "$(id -u)" -eq 0 ]; then isolate=(unshare --net); else isolate=(unshare --user --map-root-user --net); fi
+if ! "${isolate[@]}" true 2>/dev/null; then
+    echo "cannot create a network namespace here (${isolate[*]}); skipping the run of vigild"
+    exit 0
+fi
+"${isolate[@]}" sh -c 'ip link set lo up 2>/dev/null; exec "$@"' sh \
+    "$vigild" --check -f "$work/vigil.conf" --listen "127.0.0.1:$port" --control-socket "$work/vigild.sock" 2>"$work/vigild.log" &
 pid=$!
 cleanup() {
     kill -TERM "$pid" 2>/dev/null || true
@@ -42,7 +50,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 for _ in $(seq 1 100); do
-    "$vigilctl" --url "http://127.0.0.1:$port" status >/dev/null 2>&1 && break
+    [ -S "$work/vigild.sock" ] && "$vigilctl" --socket "$work/vigild.sock" status >/dev/null 2>&1 && break
     kill -0 "$pid" 2>/dev/null || { cat "$work/vigild.log"; exit 1; }
     sleep 0.1
 done
@@ -51,8 +59,8 @@ echo
 echo "== vigilctl status"
 "$vigilctl" --socket "$work/vigild.sock" status
 echo
-echo "== a scrape, as Prometheus sees it (vigil_* families; curl http://127.0.0.1:$port/metrics for all)"
-"$vigilctl" --url "http://127.0.0.1:$port" metrics | grep -E "^vigil_(build_info|config_|engine_healthy)" || true
+echo "== a scrape, as Prometheus sees it (vigil_* families; vigilctl --socket $work/vigild.sock metrics for all)"
+"$vigilctl" --socket "$work/vigild.sock" metrics | grep -E "^vigil_(build_info|config_|engine_healthy)" || true
 echo
 echo "== an edit with a typo, then vigilctl reload: rejected, the running configuration stays"
 sed -i 's/priority 100/priority 1000/' "$work/vigil.conf"
@@ -62,7 +70,7 @@ echo
 echo "== fixed, and reloaded with SIGHUP"
 kill -HUP "$pid"
 sleep 0.5
-"$vigilctl" --url "http://127.0.0.1:$port" metrics | grep -E "^vigil_config_(reloads_total|reload_failures_total|last_reload_successful)"
+"$vigilctl" --socket "$work/vigild.sock" metrics | grep -E "^vigil_config_(reloads_total|reload_failures_total|last_reload_successful)"
 echo
 echo "== SIGTERM"
 kill -TERM "$pid"

@@ -1,11 +1,12 @@
 import Testing
 import VigilCheck
+import VigilTestSupport
 
 @Suite("CheckAgenda: the next due check among many")
 struct CheckAgendaTests {
     @Test("10,000 entries in random order come out by due time, ties by id")
     func ordering() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var agenda = CheckAgenda<CheckerIndex>()
         var expected: [(Int64, CheckerIndex)] = []
         for n in 0..<10_000 {
@@ -39,7 +40,7 @@ struct CheckAgendaTests {
     @Test("interleaved pushes and pops keep the order")
     func interleaved() {
         var agenda = CheckAgenda<Int>()
-        var generator = SplitMix(seed: 99)
+        var generator = SplitMix64(seed: 99)
         var pending = 0
         var outOfOrder = 0
         var last: (Int64, Int) = (Int64.min, Int.min)

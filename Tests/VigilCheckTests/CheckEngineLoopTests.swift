@@ -3,6 +3,7 @@ import VigilCheck
 import VigilConfig
 import VigilCore
 import VigilIPVS
+import VigilTestSupport
 
 /// The loop the runtime engine runs, driven here by a manual clock and scripted probe results:
 /// start every checker, pop what is due, run it, record, update health, recompute the table.
@@ -46,7 +47,7 @@ struct CheckEngineLoopTests {
         var table = IPVSTable()
         var log: [String] = []
 
-        init(_ configuration: Configuration, now: CheckInstant, random: inout SplitMix) {
+        init(_ configuration: Configuration, now: CheckInstant, random: inout SplitMix64) {
             self.configuration = configuration
             health = configuration.lvs.virtualServers.map(VirtualServerHealth.init(virtualServer:))
             for identity in CheckIdentity.all(in: configuration.lvs.virtualServers) {
@@ -88,7 +89,7 @@ struct CheckEngineLoopTests {
     @Test("a server that stops answering leaves within warmup + retry × delay_before_retry; the sorry server covers a total outage")
     func outageAndRecovery() throws {
         let configuration = CheckTestSupport.load(Self.text)
-        var random = SplitMix(seed: 1)
+        var random = SplitMix64(seed: 1)
         var engine = Engine(configuration, now: CheckTestSupport.at(0), random: &random)
         #expect(engine.schedules.count == 3)
         #expect(engine.addresses == ["198.51.100.2=1", "198.51.100.3=1"])

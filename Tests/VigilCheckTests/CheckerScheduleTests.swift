@@ -1,6 +1,7 @@
 import Testing
 import VigilCheck
 import VigilCore
+import VigilTestSupport
 
 @Suite("CheckerSchedule: delay_loop, retry, delay_before_retry, alpha and warmup on a manual clock")
 struct CheckerScheduleTests {
@@ -139,7 +140,7 @@ struct CheckerScheduleTests {
 
     @Test("10,000 checkers with random fractions start spread over the whole warmup")
     func warmupStaggering() {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var starts: [CheckInstant] = []
         for _ in 0..<10_000 {
             var schedule = Self.schedule(warmup: 10)
@@ -166,18 +167,5 @@ struct CheckerScheduleTests {
         #expect(huge.record(.success, at: Support.at(1)).nextRun == CheckInstant(microseconds: .max))
         let negative = CheckerSchedule(delayLoop: Seconds(-5), retry: -2, delayBeforeRetry: Seconds(-1), warmup: Seconds(-3), alpha: false)
         #expect(negative.retry == 0 && negative.delayLoop == Seconds(0) && negative.warmup == Seconds(0))
-    }
-}
-
-/// A tiny deterministic generator so staggering tests do not depend on the system's randomness.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

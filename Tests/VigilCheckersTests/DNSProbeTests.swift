@@ -6,6 +6,7 @@ import VigilConfig
 import VigilCore
 
 @testable import VigilCheckers
+import VigilTestSupport
 
 /// The outcome a verdict decides, nil for "keep waiting".
 func decided(_ verdict: DatagramVerdict) -> CheckOutcome? {
@@ -186,7 +187,7 @@ struct DNSMessageTests {
     @Test("Random bytes and random corruptions of a good reply never crash the parser or the judge")
     func randomInput() throws {
         let query = try #require(query)
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         var passes = 0
         for round in 0..<4000 {
             var bytes: [UInt8]
@@ -203,19 +204,6 @@ struct DNSMessageTests {
         }
         // Corruptions of the TTL or the address leave a valid reply: some must still pass.
         #expect(passes > 0)
-    }
-}
-
-/// A small seeded generator, so the random-input test is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,7 @@
 import Testing
 @testable import VigilConfig
 import VigilCore
+import VigilTestSupport
 
 /// One broken configuration and the first error (or warning) it must produce.
 struct BrokenConfig: CustomTestStringConvertible, Sendable {
@@ -179,18 +180,5 @@ struct BadInputTests {
         let named = validInstance + String(repeating: "a {\n", count: 10_000) + String(repeating: "}\n", count: 10_000)
         let second = ConfigLoader.load(text: named, file: "/m.conf")
         #expect(second.diagnostics.errors.map(\.message) == ["blocks are nested deeper than 64 levels; the deeper content is ignored"])
-    }
-}
-
-/// A small, seedable generator so a failing random case can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import Testing
 @testable import VigilConfig
 import VigilCore
+import VigilTestSupport
 
 /// Random bytes and random mutations of valid configurations: the reader must always return.
 @Suite("Randomized input never crashes or hangs the reader", .timeLimit(.minutes(3)))

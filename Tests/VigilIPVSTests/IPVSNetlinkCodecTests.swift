@@ -2,6 +2,7 @@ import Testing
 import VigilCore
 import VigilIPVS
 import VigilPlatform
+import VigilTestSupport
 
 @Suite("IPVS netlink codec")
 struct IPVSNetlinkCodecTests {
@@ -272,20 +273,5 @@ struct IPVSNetlinkCodecTests {
         #expect(nested.uint16(B.Destination.family) == 10)
         #expect(nested.bigEndianUInt16(B.Destination.port) == 8080)
         #expect(nested[B.Destination.weight] == nil)
-    }
-}
-
-/// A small deterministic generator, so a failing round can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import VigilCore
 import VigilVRRP
+import VigilTestSupport
 
 /// Test helpers for the codec: hex, an independent checksum, a seeded generator, sample adverts.
 enum CodecFixtures {
@@ -110,20 +111,8 @@ enum CodecFixtures {
         addresses: [address("192.0.2.100")], authentication: .password("1111"))
 }
 
-/// SplitMix64: a tiny deterministic generator so every run sees the same cases.
-struct CodecRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Random codec inputs drawn from the shared seeded generator.
+extension SplitMix64 {
     mutating func byte() -> UInt8 { UInt8.random(in: 0...255, using: &self) }
 
     mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in byte() } }

@@ -89,13 +89,19 @@ public actor CheckEngine {
                 warmup: Seconds(microseconds: 0), alpha: false)
         let labels = CheckerLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, checker: identity.checker)
         return CheckSlot(
-            identity: identity, serial: serial, fingerprint: fingerprint(checker, of: real), probe: makeProbe(checker, real, server),
+            identity: identity, serial: serial, probe: makeProbe(checker, real, server),
             schedule: schedule, duration: registry.histogram(CheckMetrics.checkDuration, labels))
     }
 
     /// Everything a checker's probe and schedule are built from: the checker block, and what it
     /// takes from its real server (address and port are in the slot's labels; delay_loop when the
     /// checker has no timing of its own; the weight a FILE_CHECK scales).
+    /// The fingerprint of the checker at `index` of `servers`.
+    static func fingerprint(at index: CheckerIndex, in servers: [VirtualServer]) -> String? {
+        let real = servers[index.virtualServer].realServers[index.realServer]
+        return fingerprint(real.checkers[index.checker], of: real)
+    }
+
     static func fingerprint(_ checker: Checker, of real: RealServer) -> String? {
         guard let block = ConfigDump.fingerprint(checker) else { return nil }
         return "\(block) delay_loop=\(real.delayLoop.value.microseconds) weight=\(real.weight.value)"
@@ -375,7 +381,9 @@ public actor CheckEngine {
             newKeys.insert(key)
             let real = newServers[identity.index.virtualServer].realServers[identity.index.realServer]
             let print = Self.fingerprint(real.checkers[identity.index.checker], of: real)
-            if var slot = oldSlots[key], print != nil, slot.fingerprint == print {
+            // The old settings are read from the configuration being replaced, so start-up never
+            // pays for fingerprints only a reload compares.
+            if var slot = oldSlots[key], print != nil, print == Self.fingerprint(at: slot.identity.index, in: oldServers) {
                 carried[identity.index] = slot.identity.index
                 slot.identity = identity
                 newSlots[identity.index] = slot

@@ -8,8 +8,6 @@ struct CheckSlot: Sendable {
     var identity: CheckIdentity
     /// Unique for the engine's life: a probe that finishes after a reload finds its slot by it.
     let serial: Int
-    /// What the checker's settings were (`CheckEngine.fingerprint`); a reload keeps the slot only if equal.
-    let fingerprint: String?
     let probe: any HealthProbe
     var schedule: CheckerSchedule
     /// Looked up once: each result would otherwise pay a labelled-series lookup per metric.
