@@ -6,7 +6,7 @@ public struct LocalFileSystem: ConfigFileSystem {
     public init() {}
 
     public func read(_ path: String, limit: Int) throws(FileReadError) -> [UInt8] {
-        // O_NONBLOCK keeps open(2) from hanging on a FIFO with no writer; it is cleared before reading.
+        // O_NONBLOCK keeps open(2) from hanging on a FIFO with no writer; such files are refused below.
         let descriptor = try Self.open(path)
         defer { _ = close(descriptor) }
 
@@ -14,15 +14,23 @@ public struct LocalFileSystem: ConfigFileSystem {
         guard fstat(descriptor, &status) == 0 else { throw Self.error(for: errno) }
         let kind = status.st_mode & S_IFMT
         if kind == S_IFDIR { throw .isDirectory }
-        if kind == S_IFREG {
-            // Refuse oversized files up front instead of reading them only to discard the bytes.
-            guard Int(status.st_size) <= limit else { throw .tooLarge(limit: limit) }
-        } else {
-            // Devices and pipes (e.g. /dev/stdin) have no size; they are read until EOF or the limit.
-            let flags = fcntl(descriptor, F_GETFL)
-            if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
-        }
+        // A FIFO with a writer that never closes, or /dev/zero, would hold a reload forever or fill
+        // memory: configuration files are regular files (`vigilctl check-config -` reads stdin itself).
+        guard kind == S_IFREG else { throw .notRegularFile(kind: Self.describe(kind)) }
+        // Refuse oversized files up front instead of reading them only to discard the bytes.
+        guard Int(status.st_size) <= limit else { throw .tooLarge(limit: limit) }
         return try Self.readAll(descriptor, limit: limit)
+    }
+
+    /// The kind of a non-regular file, in words.
+    static func describe(_ kind: mode_t) -> String {
+        switch kind {
+        case S_IFIFO: "a FIFO"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFSOCK: "a socket"
+        default: "a special file"
+        }
     }
 
     private static func open(_ path: String) throws(FileReadError) -> Int32 {
@@ -34,7 +42,8 @@ public struct LocalFileSystem: ConfigFileSystem {
         }
     }
 
-    /// Reads to EOF, asking for one byte past the limit so a file that grew after fstat is still caught.
+    /// Reads to EOF, asking for one byte past the limit so a file that grew after fstat (or a /proc
+    /// file, whose size reads as 0) is still caught.
     private static func readAll(_ descriptor: Int32, limit: Int) throws(FileReadError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

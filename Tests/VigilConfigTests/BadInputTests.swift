@@ -119,7 +119,7 @@ struct BadInputTests {
         BrokenConfig("recursive definition", "$A=${A}x\nrouter_id ${A}\n" + validInstance, line: 2, "parameter substitution or sequence expansion nested deeper than 64 levels"),
         BrokenConfig("doubling definition", "$A=${A}${A}\nrouter_id ${A}\n" + validInstance, line: 2, "parameter substitution makes this line longer than 1024 KiB"),
         BrokenConfig("sequence with step 0", "~SEQ(i, 1, 0, 5) x ${i}\n" + validInstance, line: 1, "~SEQ: a step of 0 never ends"),
-        BrokenConfig("sequence too long", "~SEQ(i, 1, 1, 100000000) x\n" + validInstance, line: 1, "~SEQ produces 100000000 values, more than 1000000"),
+        BrokenConfig("sequence too long", "~SEQ(i, 1, 1, 100000000) x\n" + validInstance, line: 1, "~SEQ produces 100000000 values, more than the 500000 allowed here"),
         BrokenConfig("block where a value belongs", instance(replacing: "priority 100", with: "priority { 100 }"), line: 5, "'priority' takes a value, not a block"),
         BrokenConfig("value missing", instance(replacing: "priority 100", with: "priority"), line: 5, "'priority' needs a value"),
     ]

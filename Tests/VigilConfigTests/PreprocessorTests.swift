@@ -151,15 +151,27 @@ struct PreprocessorTests {
         #expect(result.diagnostics.errors.first?.location.line == 2)
     }
 
-    @Test("an expansion bomb stops at the line limit with an error")
+    @Test("an expansion bomb is refused for the product of its sequences, once, before it expands")
     func expansionBomb() {
+        let sink = DiagnosticSink()
+        let fs = InMemoryFileSystem(["/m.conf": "~SEQ(a, 1000) ~SEQ(b, 1000) ~SEQ(c, 1000) x ${a}\n~SEQ(a, 1000) ~SEQ(b, 1000) ~SEQ(c, 1000)\n"])
+        let result = ConfigLoader.readTree(path: "/m.conf", fileSystem: fs, options: LoadOptions(), sink: sink)
+        #expect(result.statements.isEmpty)
+        #expect(sink.diagnostics.errors.count == 1)
+        #expect(sink.diagnostics.errors.first?.message.contains("~SEQ produces 1000 values") == true)
+    }
+
+    @Test("lines past the line limit stop reading with one error")
+    func lineLimit() {
         var limits = PreprocessorLimits()
         limits.maxLines = 10_000
         let sink = DiagnosticSink()
-        let fs = InMemoryFileSystem(["/m.conf": "~SEQ(a, 1000) ~SEQ(b, 1000) ~SEQ(c, 1000) x ${a}\n~SEQ(a, 1000) ~SEQ(b, 1000) ~SEQ(c, 1000)\n"])
+        let block = String(repeating: "x 1\n", count: 4_000)
+        let fs = InMemoryFileSystem(["/m.conf": "include a.conf\ninclude a.conf\ninclude a.conf\n", "/a.conf": block])
         let result = ConfigLoader.readTree(path: "/m.conf", fileSystem: fs, options: LoadOptions(limits: limits), sink: sink)
         #expect(result.statements.count == 10_000)
         #expect(sink.diagnostics.errors.count == 1)
+        #expect(sink.diagnostics.errors.first?.message == "the configuration expands to more than 10000 lines; reading stopped")
     }
 
     @Test("built-ins: _PWD is the directory of the current file, _INSTANCE the config id")

@@ -21,8 +21,9 @@ struct LocalFileSystemTests {
         #expect(try fileSystem.read(path, limit: 1024) == [])
     }
 
-    @Test func readsCharacterDevice() throws {
-        #expect(try fileSystem.read("/dev/null", limit: 16) == [])
+    @Test("A character device is not a configuration file, even an empty one")
+    func refusesCharacterDevice() throws {
+        #expect(throws: FileReadError.notRegularFile(kind: "a character device")) { try fileSystem.read("/dev/null", limit: 16) }
     }
 
     @Test func missingFileIsNotFound() throws {
@@ -50,8 +51,24 @@ struct LocalFileSystemTests {
     }
 
     @Test func streamedInputOverTheLimitIsRejected() throws {
-        // /dev/zero has no size, so only the read loop can catch it.
-        #expect(throws: FileReadError.tooLarge(limit: 100_000)) { try fileSystem.read("/dev/zero", limit: 100_000) }
+        // A /proc file reports size 0, so only the read loop can catch it.
+        #expect(throws: FileReadError.tooLarge(limit: 16)) { try fileSystem.read("/proc/self/status", limit: 16) }
+    }
+
+    @Test("Devices and FIFOs are refused at once, even a FIFO whose writer never closes")
+    func specialFilesAreRefused() throws {
+        #expect(throws: FileReadError.notRegularFile(kind: "a character device")) { try fileSystem.read("/dev/zero", limit: 100_000) }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fifo = directory.path + "/fifo.conf"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // A writer that holds the FIFO open: a reader that tried would block until it closed.
+        let writer = open(fifo, O_RDWR | O_NONBLOCK)
+        #expect(writer >= 0)
+        defer { close(writer) }
+        let started = ContinuousClock.now
+        #expect(throws: FileReadError.notRegularFile(kind: "a FIFO")) { try fileSystem.read(fifo, limit: 1024) }
+        #expect(ContinuousClock.now - started < .seconds(1))
     }
 
     @Test func errnoMapping() {

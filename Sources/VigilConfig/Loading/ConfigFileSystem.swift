@@ -4,6 +4,8 @@ public enum FileReadError: Error, Sendable, Equatable {
     case permissionDenied
     case isDirectory
     case tooLarge(limit: Int)
+    /// A FIFO, a device or a socket: reading one could block forever or never end.
+    case notRegularFile(kind: String)
     case other(String)
 
     /// A short phrase for diagnostics ("no such file", ...).
@@ -13,6 +15,7 @@ public enum FileReadError: Error, Sendable, Equatable {
         case .permissionDenied: "permission denied"
         case .isDirectory: "it is a directory"
         case .tooLarge(let limit): "it is larger than \(limit / (1024 * 1024)) MiB"
+        case .notRegularFile(let kind): "it is \(kind), not a regular file"
         case .other(let message): message
         }
     }

@@ -8,12 +8,21 @@ public enum GlobPattern {
     /// `a{b,c}d` → [abd, acd]; nested braces expand; unbalanced braces are kept literally. Bounded at 1,024 results.
     public static func expandBraces(_ pattern: String) -> [String] {
         var results: [String] = []
-        expand(Array(pattern), into: &results)
+        expand(Array(pattern), into: &results, limit: 1_024)
         return results
     }
 
-    private static func expand(_ chars: [Character], into results: inout [String]) {
-        guard results.count < 1_024 else { return }
+    /// Every brace alternative of `pattern`, or nil when there are more than `limit`: a pattern such
+    /// as `{a,b}{a,b}…` (2^30 alternatives after 30 pairs) is refused after `limit` of them, where
+    /// glob(3) with GLOB_BRACE would expand them all.
+    public static func braceAlternatives(_ pattern: String, limit: Int) -> [String]? {
+        var results: [String] = []
+        expand(Array(pattern), into: &results, limit: limit + 1)
+        return results.count > limit ? nil : results
+    }
+
+    private static func expand(_ chars: [Character], into results: inout [String], limit: Int) {
+        guard results.count < limit else { return }
         guard let open = chars.firstIndex(of: "{") else {
             results.append(String(chars))
             return
@@ -40,7 +49,7 @@ public enum GlobPattern {
         let suffix = Array(chars[(close + 1)...])
         var start = open + 1
         for end in commas + [close] {
-            expand(prefix + Array(chars[start..<end]) + suffix, into: &results)
+            expand(prefix + Array(chars[start..<end]) + suffix, into: &results, limit: limit)
             start = end + 1
         }
     }

@@ -35,21 +35,27 @@ public struct ValueParser {
             bytes = bytes.dropFirst(2)
         }
         guard !bytes.isEmpty, bytes.count <= 20 else { return nil }
-        var value = 0
+        // The magnitude in a UInt, so that Int.min, whose magnitude Int cannot hold, parses too.
+        var magnitude: UInt = 0
         for byte in bytes {
-            let digit: Int
+            let digit: UInt
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = Int(byte - UInt8(ascii: "A")) + 10
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = UInt(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = UInt(byte - UInt8(ascii: "A")) + 10
             default: return nil
             }
-            let (shifted, overflow1) = value.multipliedReportingOverflow(by: radix)
+            let (shifted, overflow1) = magnitude.multipliedReportingOverflow(by: UInt(radix))
             let (sum, overflow2) = shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { return nil }
-            value = sum
+            magnitude = sum
         }
-        return negative ? -value : value
+        if negative {
+            guard magnitude <= Int.min.magnitude else { return nil }
+            return magnitude == Int.min.magnitude ? Int.min : -Int(magnitude)
+        }
+        guard magnitude <= UInt(Int.max) else { return nil }
+        return Int(magnitude)
     }
 
     /// keepalived's <TIMER>: seconds with an optional fraction, microsecond resolution.

@@ -3,11 +3,10 @@ struct SequenceSpec {
     let variables: [String]
     let rows: [[String]]
 
-    /// At most this many rows per prefix; larger sequences are an error, not a hang.
-    static let maxRows = 1_000_000
-
-    /// Parses the prefix at `start`; nil when the line does not start with one, failure for a malformed one.
-    static func parse(_ line: [UInt8], from start: Int) -> Result<(SequenceSpec, ArraySlice<UInt8>), SequenceError>? {
+    /// Parses the prefix at `start`; nil when the line does not start with one, failure for a
+    /// malformed one or one of more than `maxRows` values (refused before any row is made, so a
+    /// hostile count costs nothing).
+    static func parse(_ line: [UInt8], from start: Int, maxRows: Int) -> Result<(SequenceSpec, ArraySlice<UInt8>), SequenceError>? {
         let text = line[start...]
         let head = String(decoding: text.prefix(6), as: UTF8.self)
         let kind: String
@@ -34,11 +33,11 @@ struct SequenceSpec {
         guard let close else { return .failure(SequenceError("\(kind)( is not closed")) }
         let body = String(decoding: line[(open + 1)..<close], as: UTF8.self)
         let rest = line[(close + 1)...]
-        let result = kind == "~LST" ? list(body) : sequence(body, hex: kind == "~SEQx", kind: kind)
+        let result = kind == "~LST" ? list(body, maxRows: maxRows) : sequence(body, hex: kind == "~SEQx", kind: kind, maxRows: maxRows)
         return result.map { ($0, rest) }
     }
 
-    private static func sequence(_ body: String, hex: Bool, kind: String) -> Result<SequenceSpec, SequenceError> {
+    private static func sequence(_ body: String, hex: Bool, kind: String, maxRows: Int) -> Result<SequenceSpec, SequenceError> {
         let parts = body.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         guard (2...4).contains(parts.count), let variable = parts.first, isName(variable) else {
             return .failure(SequenceError("\(kind)(\(body)) needs a variable name and 1 to 3 numbers"))
@@ -68,11 +67,9 @@ struct SequenceSpec {
             end = numbers[2]
         }
         guard step != 0 else { return .failure(SequenceError("\(kind): a step of 0 never ends")) }
-        let (span, overflow) = end.subtractingReportingOverflow(start)
-        guard !overflow else { return .failure(SequenceError("\(kind): the range is too large")) }
-        let count = span / step + 1
-        guard count <= maxRows else {
-            return .failure(SequenceError("\(kind) produces \(count) values, more than \(maxRows)"))
+        guard let count = valueCount(start: start, step: step, end: end), count <= maxRows else {
+            let described = valueCount(start: start, step: step, end: end).map(String.init) ?? "more than \(Int.max)"
+            return .failure(SequenceError("\(kind) produces \(described) values, more than the \(maxRows) allowed here"))
         }
         var rows: [[String]] = []
         if count > 0 {
@@ -88,7 +85,18 @@ struct SequenceSpec {
         return .success(SequenceSpec(variables: [variable], rows: rows))
     }
 
-    private static func list(_ body: String) -> Result<SequenceSpec, SequenceError> {
+    /// How many values `start`, `start + step`, ... reach up to `end`; nil when the count does not fit
+    /// in an Int. Computed on magnitudes, so no bound of Int can trap (`~SEQ(i, 0, 1, Int.max)`).
+    static func valueCount(start: Int, step: Int, end: Int) -> Int? {
+        guard step > 0 ? end >= start : end <= start else { return 0 }
+        // The distance between two Ints always fits in a UInt.
+        let span = step > 0 ? UInt(bitPattern: end &- start) : UInt(bitPattern: start &- end)
+        let (count, overflow) = (span / step.magnitude).addingReportingOverflow(1)
+        guard !overflow, count <= UInt(Int.max) else { return nil }
+        return Int(count)
+    }
+
+    private static func list(_ body: String, maxRows: Int) -> Result<SequenceSpec, SequenceError> {
         let items = splitTopLevel(body)
         guard let first = items.first, items.count >= 2 else {
             return .failure(SequenceError("~LST(\(body)) needs a variable and at least one value"))
@@ -104,6 +112,9 @@ struct SequenceSpec {
                 return .failure(SequenceError("~LST: '\(item)' has \(values.count) values for \(variables.count) variables"))
             }
             rows.append(values)
+        }
+        guard rows.count <= maxRows else {
+            return .failure(SequenceError("~LST has \(rows.count) values, more than the \(maxRows) allowed here"))
         }
         return .success(SequenceSpec(variables: variables, rows: rows))
     }
