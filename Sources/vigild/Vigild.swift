@@ -50,6 +50,9 @@ struct Vigild: AsyncParsableCommand {
     @Flag(name: .customLong("list-unsupported-keywords"), help: ArgumentHelp("Print the keepalived keywords Vigil does not support yet, as a markdown table.", visibility: .hidden))
     var listUnsupported = false
 
+    @Flag(name: .customLong("preflight"), help: ArgumentHelp("Read the configuration under CPU and memory limits and exit 0 when reading finished (the daemon runs this in a child process before each reload).", visibility: .hidden))
+    var preflight = false
+
     @Flag(name: .customLong("list-metrics"), help: ArgumentHelp("Print every metric Vigil exports, as the markdown table of docs/METRICS.md.", visibility: .hidden))
     var listMetrics = false
 
@@ -88,6 +91,7 @@ struct Vigild: AsyncParsableCommand {
         if listMetrics { return print(MetricsDocumentation.markdownTable(), terminator: "") }
         if probe { return print(PlatformProbe.run().description) }
         let path = ConfigCheck.resolvePath(file)
+        if preflight { return try preflightCheck(path) }
         if configTest || dumpConfig { return try check(path) }
         try await runDaemon(path)
     }
@@ -102,6 +106,21 @@ struct Vigild: AsyncParsableCommand {
         if dumpConfig { print(try ConfigDump.json(result.configuration)) }
     }
 
+    /// The child side of a reload: limits first, then a read whose only outcome that matters is
+    /// finishing (errors are the daemon's to report); a crash or a broken limit ends the process.
+    func preflightCheck(_ path: String) throws {
+        if let failure = ResourceLimits.reloadCheck.applyToSelf() {
+            ConfigCheck.printError("vigild --preflight: cannot set resource limits: \(failure)")
+            throw ExitCode(3)
+        }
+        _ = ConfigCheck.load(path: path, configId: configId)
+    }
+
+    /// How the daemon runs `preflightCheck` for a reload: the same executable, the same config id.
+    static func preflightCommand(configId: String?) -> @Sendable (String) -> [String] {
+        { path in ["/proc/self/exe", "--preflight", "--use-file", path] + (configId.map { ["--config-id", $0] } ?? []) }
+    }
+
     func runDaemon(_ path: String) async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in VigilLogHandler(label: label, level: level) }
@@ -111,6 +130,7 @@ struct Vigild: AsyncParsableCommand {
             configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly,
             runsChecks: !vrrpOnly)
         options.injectedStall = injectedStall
+        options.reloadPreflight = ChildProcessPreflight(command: Self.preflightCommand(configId: configId))
         let configId = configId
         do {
             let daemon = try VigilDaemon(

@@ -350,3 +350,47 @@ def test_reload_keeps_checker_state_of_unchanged_real_servers():
         first.close()
         added.close()
 test_reload_keeps_checker_state_of_unchanged_real_servers.timeout = 60
+
+
+def test_reload_hostile_files_keep_the_master_and_its_adverts():
+    """Every input that once crashed or hung the reader, by SIGHUP on the master: each reload is
+    refused (vigil_config_last_reload_successful 0), h1 keeps running, keeps the VIP as its only
+    owner, keeps advertising once a second (no gap on the wire), and neither node transitions."""
+    import hostile_configs as hostile
+    require_lab()
+    c1, c2 = _configs()
+    with Lab() as the_lab:
+        h1, h2 = _pair(the_lab, c1, c2)
+        before1, before2 = h1.transitions(), h2.transitions()
+        path = _config_path(the_lab, "h1", "h1")
+        cases = list(hostile.CASES.items())
+        cap = the_lab.capture(4.0 * len(cases) + 4, capture_filter="vrrp", name="reload-hostile")
+        sent_before = h1.metrics().value("vigil_vrrp_adverts_sent_total", vrrp_instance="VI_1")
+        started = time.time()
+        for failures, (name, build) in enumerate(cases, start=1):
+            text, _, message = build(path, c1)
+            hostile.write(path, text)
+            os.kill(h1.pid, signal.SIGHUP)
+            wait_for(lambda: h1.metrics().value("vigil_config_reload_failures_total") >= failures, 10, interval=0.05,
+                     what=f"h1 to refuse the reload of {name}")
+            assert h1.metrics().value("vigil_config_last_reload_successful") == 0, f"{name} was accepted"
+            hold_single_owner(the_lab, "h1", VIP4, 2.5)
+        elapsed = time.time() - started
+        cap.wait(4.0 * len(cases) + 10)
+        assert h1.transitions() == before1 and h2.transitions() == before2, "a refused reload moved VRRP"
+        assert_state(h1, "master")
+        sent = h1.metrics().value("vigil_vrrp_adverts_sent_total", vrrp_instance="VI_1") - sent_before
+        assert sent >= int(elapsed / ADVERT_INT) - 1, f"h1 sent {sent:g} adverts in {elapsed:.1f} s"
+        rows = cap.fields("vrrp && ip.src == 192.0.2.1 && vrrp.virt_rtr_id == 51", "frame.time_epoch", "vrrp.prio")
+        times = [float(r[0]) for r in rows]
+        assert times and times[0] < started + ADVERT_INT + GAP_SLACK and times[-1] > started + elapsed - ADVERT_INT, (
+            f"the capture ({times[:1]} to {times[-1:]}) does not span the reloads ({started:.3f} + {elapsed:.1f} s)")
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        assert {r[1] for r in rows} == {"100"}, f"h1 advertised other priorities: {sorted({r[1] for r in rows})}"
+        assert gaps and max(gaps) <= ADVERT_INT + GAP_SLACK, f"h1's largest advert gap was {max(gaps or [0]):.3f} s"
+        hostile.write(path, c1)
+        os.kill(h1.pid, signal.SIGHUP)
+        wait_for(lambda: h1.metrics().value("vigil_config_last_reload_successful") == 1, 10, interval=0.05,
+                 what="h1 to take the good file again")
+        return f"{len(cases)} hostile reloads refused in {elapsed:.1f} s; {sent:g} adverts, largest gap {max(gaps):.3f} s"
+test_reload_hostile_files_keep_the_master_and_its_adverts.timeout = 120

@@ -10,13 +10,23 @@ public actor ConfigStore {
     private(set) var reloadFailures = 0
     private(set) var lastReloadError: String?
     private let loader: ConfigLoading
+    /// Reads a reload's file in a child process first; nil reads it here only (tests, and callers
+    /// that have no executable to run).
+    private let preflight: (any ReloadPreflight)?
+    /// How long the daemon's own read of a reload's file may take before the reload is refused.
+    private let readLimit: Duration
     private let registry: MetricRegistry
     private let logger: Logger
 
     /// Starts from a configuration already loaded (and checked) by the caller.
-    public init(initial: LoadedConfig, loader: @escaping ConfigLoading, registry: MetricRegistry, logger: Logger) {
+    public init(
+        initial: LoadedConfig, loader: @escaping ConfigLoading, preflight: (any ReloadPreflight)? = nil,
+        readLimit: Duration = .seconds(30), registry: MetricRegistry, logger: Logger
+    ) {
         current = initial
         self.loader = loader
+        self.preflight = preflight
+        self.readLimit = readLimit
         self.registry = registry
         self.logger = logger
         registry.counter(ConfigMetrics.reloadsTotal).increment(by: 0)
@@ -33,24 +43,34 @@ public actor ConfigStore {
         return LoadedConfig(path: path, result: result, loadedAt: WallClock.now(), loadDuration: clock.now - start)
     }
 
-    /// Re-reads the file; keeps the current configuration when the new one has errors.
-    public func reload() -> ReloadOutcome {
+    /// Re-reads the file; keeps the current configuration when the new one has errors, when the
+    /// check in a child process refused it, or when reading it here takes longer than `readLimit`.
+    /// The read runs on a thread of its own, never on the cooperative pool. Callers serialise
+    /// reloads (`ReloadCoordinator`): the actor is re-entered while a reload awaits.
+    public func reload() async -> ReloadOutcome {
         reloads += 1
         registry.counter(ConfigMetrics.reloadsTotal).increment()
-        let candidate = Self.load(current.path, with: loader)
+        let path = current.path
+        let clock = ContinuousClock()
+        let checkStarted = clock.now
+        switch await preflight?.check(path) {
+        case .refused(let reason)?:
+            return refuse("\(path): \(reason); the file was not read by the daemon", errors: 1, diagnostics: [])
+        case .unavailable(let reason)?:
+            logger.warning("the reload check in a child process could not run; reading the file in the daemon", metadata: ["file": "\(path)", "reason": "\(reason)"])
+        case .completed?:
+            logger.debug("the reload's file was read in a child process first", metadata: ["file": "\(path)", "seconds": "\(CheckEngine.seconds(clock.now - checkStarted))"])
+        case nil:
+            break
+        }
+        let loader = loader
+        guard let candidate = await ThreadWithDeadline.run(within: readLimit, { Self.load(path, with: loader) }) else {
+            return refuse("\(path): reading the file took longer than \(ChildProcessPreflight.seconds(readLimit)) s", errors: 1, diagnostics: [])
+        }
         let rendered = candidate.diagnostics.sorted.map(\.description)
         guard !candidate.result.hasErrors else {
-            reloadFailures += 1
-            lastReloadError = candidate.diagnostics.errors.first?.description
-            registry.counter(ConfigMetrics.reloadFailuresTotal).increment()
-            registry.gauge(ConfigMetrics.lastReloadSuccessful).set(false)
-            logger.error(
-                "reload rejected; the previous configuration stays in use",
-                metadata: [
-                    "file": "\(current.path)", "errors": "\(candidate.diagnostics.errors.count)",
-                    "first_error": "\(lastReloadError ?? "")",
-                ])
-            return ReloadOutcome(accepted: false, diagnostics: rendered)
+            return refuse(
+                candidate.diagnostics.errors.first?.description ?? "", errors: candidate.diagnostics.errors.count, diagnostics: rendered)
         }
         let before = current.configuration.global.globalDefs.vigil
         let after = candidate.configuration.global.globalDefs.vigil
@@ -73,6 +93,18 @@ public actor ConfigStore {
                 "virtual_servers": "\(candidate.configuration.lvs.virtualServers.count)",
             ])
         return ReloadOutcome(accepted: true, diagnostics: rendered)
+    }
+
+    /// Counts and logs a rejected reload; the configuration in use stays.
+    private func refuse(_ firstError: String, errors: Int, diagnostics: [String]) -> ReloadOutcome {
+        reloadFailures += 1
+        lastReloadError = firstError
+        registry.counter(ConfigMetrics.reloadFailuresTotal).increment()
+        registry.gauge(ConfigMetrics.lastReloadSuccessful).set(false)
+        logger.error(
+            "reload rejected; the previous configuration stays in use",
+            metadata: ["file": "\(current.path)", "errors": "\(errors)", "first_error": "\(firstError)"])
+        return ReloadOutcome(accepted: false, diagnostics: diagnostics.isEmpty ? [firstError] : diagnostics)
     }
 
     /// The /status view of the configuration and its reload history.

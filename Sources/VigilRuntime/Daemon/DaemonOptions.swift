@@ -14,6 +14,8 @@ public struct DaemonOptions: Sendable {
     public var runsChecks: Bool
     /// Debug builds only: stall one engine on purpose, to prove the watchdog notices.
     public var injectedStall: InjectedStall?
+    /// Reads each reload's file in a child process before the daemon does (`vigild --preflight`).
+    public var reloadPreflight: (any ReloadPreflight)?
 
     public init(
         configPath: String, listenOverride: [ListenAddress] = [], controlSocketOverride: String? = nil, runsVRRP: Bool = true,

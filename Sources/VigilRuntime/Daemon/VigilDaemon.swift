@@ -64,7 +64,7 @@ public final class VigilDaemon: Service {
             BuildInfoLabels(version: build.version, revision: build.revision, swiftVersion: build.swiftVersion)
         ).set(1)
         registry.gauge(DaemonMetrics.startTime).set(startedAt)
-        config = ConfigStore(initial: loaded, loader: loader, registry: registry, logger: logger)
+        config = ConfigStore(initial: loaded, loader: loader, preflight: options.reloadPreflight, registry: registry, logger: logger)
         let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
         let watchdog = Self.watchdogPolicy(logger: logger)
         self.watchdog = watchdog

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+
+/// Runs blocking work on a thread of its own and waits for it at most `limit`. Work that may block
+/// on the file system (reading a configuration from a hung mount) must not hold a thread of the
+/// cooperative pool, and a caller must not wait on it for ever: past the limit the caller gets nil
+/// and goes on, and the thread is left to finish (or hang) alone, costing one idle thread.
+enum ThreadWithDeadline {
+    static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () -> T) async -> T? {
+        let outcome = Outcome<T>()
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            outcome.finish(nil)
+        }
+        let value = await withCheckedContinuation { continuation in
+            outcome.wait(with: continuation)
+            if !start({ outcome.finish(work()) }) { outcome.finish(work()) }
+        }
+        timer.cancel()
+        return value
+    }
+
+    /// The first of the work's value and the deadline resumes the caller; the other is dropped.
+    private final class Outcome<T: Sendable>: Sendable {
+        private struct State {
+            var continuation: CheckedContinuation<T?, Never>?
+            var result: T??
+        }
+        private let state = Mutex(State())
+
+        func wait(with continuation: CheckedContinuation<T?, Never>) {
+            let early: T?? = state.withLock { state in
+                if let result = state.result { return result }
+                state.continuation = continuation
+                return nil
+            }
+            if let early { continuation.resume(returning: early) }
+        }
+
+        func finish(_ value: T?) {
+            let waiting = state.withLock { state -> CheckedContinuation<T?, Never>? in
+                guard state.result == nil else { return nil }
+                state.result = .some(value)
+                defer { state.continuation = nil }
+                return state.continuation
+            }
+            waiting?.resume(returning: value)
+        }
+    }
+
+    /// A detached pthread running `body`; false when no thread could be made.
+    private static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
+        final class Box: Sendable {
+            let body: @Sendable () -> Void
+            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        }
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let created = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+}
