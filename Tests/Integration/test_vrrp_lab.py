@@ -5,6 +5,10 @@ Timers (v2, advert_int 1, h1 priority 100, h2 priority 50):
 Master_Down(100) = 3.61 s, Master_Down(50) = 3.80 s, Skew_Time(50) = 0.80 s.
 """
 
+import contextlib
+import os
+import signal
+
 import vrrp_lab as lab
 from vrrp_lab import require_baseline, require_lab
 
@@ -143,3 +147,29 @@ def test_virtual_ipaddress_excluded_is_owned_but_not_advertised():
         assert not l.has_address("h1", excluded), "the excluded address stayed after SIGTERM"
         return f"h1 owns {lab.VIP4} and {excluded}; adverts list only {lab.VIP4}; {len(garps)} GARPs for {excluded}"
 test_virtual_ipaddress_excluded_is_owned_but_not_advertised.timeout = 30
+
+
+def test_sigterm_does_not_wait_for_a_hanging_notify_stop():
+    """SIGTERM → exit in under 100 ms although notify_stop sleeps a minute: the script is started
+    (it writes its mark before sleeping) and left running, never waited for; the VIP is released."""
+    require_lab()
+    with lab.Lab(hosts=("h1",)) as l:
+        mark = os.path.join(l.tmp, "notify-stop-ran")
+        pid_file = os.path.join(l.tmp, "notify-stop.pid")
+        script = os.path.join(l.tmp, "notify-stop.sh")
+        with open(script, "w") as f:
+            f.write(f"#!/bin/sh\necho $$ > {pid_file}\necho STOP > {mark}\nexec sleep 60\n")
+        os.chmod(script, 0o755)
+        h1 = l.start("vigild", "h1", lab.vrrp_config(priority=150, extra=f"    notify_stop {script}"))
+        lab.wait_owner(l, "h1", lab.VIP4, lab.master_down(150, 1) + lab.MARGIN, "the VIP on h1")
+        took = h1.stop()
+        try:
+            assert took < 0.1, f"vigild took {took * 1000:.0f} ms to exit after SIGTERM with a hanging notify_stop"
+            assert not l.has_address("h1", lab.VIP4), "the VIP stayed after SIGTERM"
+            lab.wait_for(lambda: os.path.exists(mark), 2, what="notify_stop to have run")
+        finally:
+            with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+                with open(pid_file) as f:
+                    os.kill(int(f.read().strip()), signal.SIGKILL)
+        return f"exit {took * 1000:.0f} ms after SIGTERM; notify_stop started and left running"
+test_sigterm_does_not_wait_for_a_hanging_notify_stop.timeout = 30

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilCheck
+import VigilCore
 import VigilConfig
 
 @testable import VigilCheckers

@@ -2,6 +2,8 @@ import Glibc
 import Synchronization
 import VigilCheck
 import VigilConfig
+import VigilCore
+import VigilPlatform
 
 /// FILE_CHECK: reads the track_file's number on each run and applies keepalived's rules.
 ///
@@ -46,16 +48,7 @@ public final class FileProbe: HealthProbe {
 
     /// The file's number: 0 when the file is missing or empty, nil when out of range.
     static func read(_ path: String) -> Result<Int?, CheckFailure> {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return .success(0) }
-            return .failure(CheckFailure(.file, "cannot open \(path): \(String(cString: strerror(errno)))"))
-        }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: TrackFileNumber.readLength)
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-        guard count >= 0 else { return .failure(CheckFailure(.file, "cannot read \(path): \(String(cString: strerror(errno)))")) }
-        return .success(TrackFileNumber.parse(buffer.prefix(count)))
+        TrackFileReader.read(path).mapError { CheckFailure(.file, $0.description) }
     }
 
     static func outcome(value: Int, weight: Int, reverse: Bool, dynamic: Bool, realServerWeight: Int, name: String) -> CheckOutcome {

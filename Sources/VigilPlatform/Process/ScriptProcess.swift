@@ -41,8 +41,9 @@ public enum ScriptProcess {
     /// How long a killed script gets between SIGTERM and SIGKILL.
     static let terminationGrace = Duration.milliseconds(200)
 
-    /// nil when the script exited 0; else why it failed, in words for the log.
-    public static func run(_ arguments: [String], timeout: Duration, identity: Identity? = nil) async -> String? {
+    /// nil when the script exited 0; else why it failed, in words for the log. A nil `timeout`
+    /// never kills the script (notify scripts, as keepalived).
+    public static func run(_ arguments: [String], timeout: Duration?, identity: Identity? = nil) async -> String? {
         let termination = await execute(arguments, timeout: timeout, identity: identity)
         return termination == .exited(0) ? nil : termination.description
     }
@@ -52,26 +53,35 @@ public enum ScriptProcess {
     /// As root with an `identity` other than root, the script runs through setpriv(1) with that
     /// user's uid, the group's (or the user's primary) gid and the user's supplementary groups.
     /// Without root the script runs as we are, since no user switch is possible.
-    public static func execute(_ arguments: [String], timeout: Duration, identity: Identity? = nil) async -> Termination {
-        guard !arguments.isEmpty else { return .failedToStart("empty command") }
+    public static func execute(_ arguments: [String], timeout: Duration?, identity: Identity? = nil) async -> Termination {
+        switch launch(arguments, identity: identity) {
+        case .success(let launched): return await wait(for: launched, timeout: timeout)
+        case .failure(let reason): return .failedToStart(reason.description)
+        }
+    }
+
+    /// A started script: its process (and process group) id.
+    public struct Launched: Sendable, Hashable {
+        public let pid: pid_t
+    }
+
+    /// Starts the script now, synchronously (posix_spawn returns once the child exists), so a
+    /// caller that must not wait (shutdown) still knows the script has started.
+    public static func launch(_ arguments: [String], identity: Identity? = nil) -> Result<Launched, StartFailure> {
+        guard !arguments.isEmpty else { return .failure(StartFailure(description: "empty command")) }
         var argv = arguments
         if geteuid() == 0, let identity, identity.user != "root" || (identity.group.map { $0 != "root" } ?? false) {
             switch privilegeDrop(identity) {
             case .success(let prefix): argv = prefix + arguments
-            case .failure(let reason): return .failedToStart(reason.description)
+            case .failure(let reason): return .failure(reason)
             }
         }
-        let pid: pid_t
-        switch spawn(argv) {
-        case .success(let started): pid = started
-        case .failure(let reason): return .failedToStart(reason.description)
-        }
-        return await wait(for: pid, timeout: timeout)
+        return spawn(argv).map(Launched.init(pid:))
     }
 
     /// Why a script could not start.
-    struct StartFailure: Error, CustomStringConvertible {
-        let description: String
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let description: String
     }
 
     /// The setpriv words that switch to `identity`, with names resolved to ids now, so an unknown
@@ -146,9 +156,12 @@ public enum ScriptProcess {
     }
 
     /// Polls the child without blocking a thread: short sleeps at first so quick scripts report
-    /// quickly, longer ones later so thousands of running scripts cost little.
-    private static func wait(for pid: pid_t, timeout: Duration) async -> Termination {
-        let deadline = ContinuousClock.now + timeout
+    /// quickly, longer ones later so thousands of running scripts, or one that never ends, cost
+    /// little. A nil `timeout` waits for as long as the script runs.
+    public static func wait(for launched: Launched, timeout: Duration?) async -> Termination {
+        let pid = launched.pid
+        let started = ContinuousClock.now
+        let deadline = timeout.map { started + $0 }
         var pause = Duration.milliseconds(1)
         while true {
             switch reap(pid) {
@@ -157,12 +170,12 @@ public enum ScriptProcess {
             case .running: break
             }
             let now = ContinuousClock.now
-            if now >= deadline {
+            if let deadline, let timeout, now >= deadline {
                 await stop(pid)
                 return .timedOut(timeout)
             }
-            try? await Task.sleep(for: min(pause, deadline - now))
-            pause = min(pause * 2, .milliseconds(20))
+            try? await Task.sleep(for: deadline.map { min(pause, $0 - now) } ?? pause)
+            pause = min(pause * 2, now - started < .seconds(1) ? .milliseconds(20) : .milliseconds(250))
         }
     }
 

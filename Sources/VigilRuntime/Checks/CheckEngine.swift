@@ -65,7 +65,7 @@ public actor CheckEngine {
         self.registry = registry
         self.progress = progress
         self.logger = logger
-        scripts = LVSNotifier(registry: registry, logger: logger)
+        scripts = LVSNotifier(registry: registry, logger: logger, scripts: configuration.global.globalDefs.scripts)
         health = virtualServers.map { VirtualServerHealth(virtualServer: $0) }
         var slots: [CheckerIndex: CheckSlot] = [:]
         for (serial, identity) in CheckIdentity.all(in: virtualServers).enumerated() {
@@ -233,7 +233,7 @@ public actor CheckEngine {
             count(transitionOf: identity, to: "up")
             logger.notice("real server is up", metadata: metadata(identity, [:]))
             mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: true, reason: "checks passed")
-            if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer) }
+            if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer, orderKey: Self.orderKey(identity)) }
         case .down:
             count(transitionOf: identity, to: "down")
             var extra: Logger.Metadata = [:]
@@ -243,11 +243,14 @@ public actor CheckEngine {
             }
             logger.warning("real server is down", metadata: metadata(identity, extra))
             mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: false, reason: MailSetup.downReason(outcome))
-            if let script = real.notifyDown?.value { scripts.run(script, keyword: "notify_down", virtualServer: identity.virtualServer) }
+            if let script = real.notifyDown?.value { scripts.run(script, keyword: "notify_down", virtualServer: identity.virtualServer, orderKey: Self.orderKey(identity)) }
         case .weightChanged(let from, let to, _):
             logger.info("real server weight changed", metadata: metadata(identity, ["from": "\(from)", "to": "\(to)"]))
         }
     }
+
+    /// One order per real server of a virtual server: its notify_up and notify_down alternate.
+    static func orderKey(_ identity: CheckIdentity) -> String { "\(identity.virtualServer) \(identity.realServer)" }
 
     private func count(transitionOf identity: CheckIdentity, to: String) {
         registry.counter(
@@ -263,10 +266,10 @@ public actor CheckEngine {
         switch transition {
         case .gained:
             logger.notice("virtual server gained its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
-            if let script = server.quorumUp?.value { scripts.run(script, keyword: "quorum_up", virtualServer: label) }
+            if let script = server.quorumUp?.value { scripts.run(script, keyword: "quorum_up", virtualServer: label, orderKey: "quorum \(label)") }
         case .lost:
             logger.warning("virtual server lost its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
-            if let script = server.quorumDown?.value { scripts.run(script, keyword: "quorum_down", virtualServer: label) }
+            if let script = server.quorumDown?.value { scripts.run(script, keyword: "quorum_down", virtualServer: label, orderKey: "quorum \(label)") }
         }
     }
 
@@ -368,6 +371,7 @@ public actor CheckEngine {
         configuration: Configuration, makeProbe: (Checker, RealServer, VirtualServer) -> any HealthProbe
     ) async -> [String] {
         guard !stopped else { return [] }
+        scripts.reconfigure(configuration.global.globalDefs.scripts)
         let oldServers = virtualServers
         let oldHealth = health
         let newServers = configuration.lvs.virtualServers

@@ -21,7 +21,7 @@ struct ProbeFactory: Sendable {
         trackFiles = files
         let global = configuration.global.globalDefs
         heloName = global.notification.smtpHeloName?.value ?? Self.hostName()
-        scriptIdentity = global.scripts.scriptUser.map { ScriptProcess.Identity(user: $0.user.value, group: $0.group?.value) }
+        scriptIdentity = ScriptUserPolicy.identity(user: nil, group: nil, defaults: global.scripts)
     }
 
     func probe(for checker: Checker, realServer: RealServer, virtualServer: VirtualServer) -> any HealthProbe {

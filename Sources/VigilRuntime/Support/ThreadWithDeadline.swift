@@ -9,7 +9,7 @@ import Synchronization
 /// and goes on, and the thread is left to finish (or hang) alone, costing one idle thread.
 enum ThreadWithDeadline {
     static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () -> T) async -> T? {
-        let outcome = Outcome<T>()
+        let outcome = FirstResult<T>()
         let timer = Task {
             try? await Task.sleep(for: limit)
             outcome.finish(nil)
@@ -20,34 +20,6 @@ enum ThreadWithDeadline {
         }
         timer.cancel()
         return value
-    }
-
-    /// The first of the work's value and the deadline resumes the caller; the other is dropped.
-    private final class Outcome<T: Sendable>: Sendable {
-        private struct State {
-            var continuation: CheckedContinuation<T?, Never>?
-            var result: T??
-        }
-        private let state = Mutex(State())
-
-        func wait(with continuation: CheckedContinuation<T?, Never>) {
-            let early: T?? = state.withLock { state in
-                if let result = state.result { return result }
-                state.continuation = continuation
-                return nil
-            }
-            if let early { continuation.resume(returning: early) }
-        }
-
-        func finish(_ value: T?) {
-            let waiting = state.withLock { state -> CheckedContinuation<T?, Never>? in
-                guard state.result == nil else { return nil }
-                state.result = .some(value)
-                defer { state.continuation = nil }
-                return state.continuation
-            }
-            waiting?.resume(returning: value)
-        }
     }
 
     /// A detached pthread running `body`; false when no thread could be made.

@@ -20,8 +20,7 @@ struct NotifyScripts: Sendable {
 
     let instance: String
     let master, backup, fault, stop, any: ScriptInvocation?
-    let defaultUser: String?
-    let defaultGroup: String?
+    let defaults: GlobalScriptSettings
 
     init(_ instance: VRRPInstance, scripts: GlobalScriptSettings) {
         self.instance = instance.name
@@ -30,8 +29,7 @@ struct NotifyScripts: Sendable {
         fault = instance.notifyFault
         stop = instance.notifyStop
         any = instance.notify
-        defaultUser = scripts.scriptUser?.user.value
-        defaultGroup = scripts.scriptUser?.group?.value
+        defaults = scripts
     }
 
     /// The scripts for a transition, in keepalived's order: the state's own script, then `notify`
@@ -52,62 +50,93 @@ struct NotifyScripts: Sendable {
     }
 
     private func run(_ script: ScriptInvocation, keyword: String, extra: [String]) -> Run {
-        Run(
-            keyword: keyword, arguments: script.command.value + extra, user: script.user?.value ?? defaultUser,
-            group: script.group?.value ?? defaultGroup)
+        let identity = ScriptUserPolicy.identity(user: script.user?.value, group: script.group?.value, defaults: defaults)
+        return Run(keyword: keyword, arguments: script.command.value + extra, user: identity?.user, group: identity?.group)
     }
 }
 
-/// Runs notify scripts one after another in transition order, each under a time limit, off the
-/// VRRP engine: the engine hands a run over and never waits for it.
+/// Runs notify scripts off the VRRP engine, which hands runs over and never waits for them.
+///
+/// Each instance's scripts start in transition order, one after another (a slow notify_master of
+/// one instance never delays another's). Notify scripts are never killed, as keepalived does not
+/// kill them; a script still running after `orderWait` is left running and the next one of its
+/// instance starts. Once shutdown begins, runs are launched at once, before `enqueue` returns, so
+/// notify_stop has started when the daemon exits and nothing waits for it to finish.
 final class NotifyRunner: Sendable {
-    static let defaultTimeout = Duration.seconds(10)
-    let timeout: Duration
+    static let defaultOrderWait = Duration.seconds(10)
+    let orderWait: Duration
 
-    /// The last run queued; synchronous to take, so transitions queue in the order they happened.
-    private let queue = Mutex<Task<Void, Never>?>(nil)
+    private let queue = OrderedScriptQueue()
+    private let shuttingDown = Mutex(false)
     private let registry: MetricRegistry
     private let logger: Logger
 
-    init(registry: MetricRegistry, logger: Logger, timeout: Duration = NotifyRunner.defaultTimeout) {
-        self.timeout = timeout
+    init(registry: MetricRegistry, logger: Logger, orderWait: Duration = NotifyRunner.defaultOrderWait) {
+        self.orderWait = orderWait
         self.registry = registry
         self.logger = logger
     }
 
-    /// Queues the runs behind earlier ones.
+    /// From now on runs start at once instead of queueing (SIGTERM: notify_stop must have started
+    /// when the process exits, whatever an earlier script of its instance is still doing).
+    func beginShutdown() { shuttingDown.withLock { $0 = true } }
+
+    /// Queues the runs behind the earlier ones of the same instance; never waits.
     func enqueue(_ runs: [NotifyScripts.Run], instance: String) {
         guard !runs.isEmpty else { return }
-        let registry = registry
-        let logger = logger
-        let timeout = timeout
-        queue.withLock { queue in
-            let previous = queue
-            queue = Task {
-                await previous?.value
-                for run in runs {
-                    let labels = VRRPNotifyLabels(vrrpInstance: instance, notify: run.keyword)
-                    registry.counter(VRRPNotifyMetrics.runsTotal, labels).increment()
-                    guard let failure = await Self.execute(run, timeout: timeout) else { continue }
-                    registry.counter(VRRPNotifyMetrics.failuresTotal, labels).increment()
+        if shuttingDown.withLock({ $0 }) {
+            for run in runs { launchNow(run, instance: instance) }
+            return
+        }
+        let (registry, logger, orderWait) = (registry, logger, orderWait)
+        queue.enqueue(instance) {
+            for run in runs {
+                let finished = await AsyncDeadline.finished(within: orderWait) {
+                    Self.report(await Self.execute(run), of: run, instance: instance, registry: registry, logger: logger)
+                }
+                if !finished {
                     logger.warning(
-                        "notify script failed",
-                        metadata: [
-                            "vrrp_instance": "\(instance)", "notify": "\(run.keyword)",
-                            "script": "\(run.arguments.joined(separator: " "))", "reason": "\(failure)",
-                        ])
+                        "notify script still running; the next one of this instance starts without waiting for it",
+                        metadata: ["vrrp_instance": "\(instance)", "notify": "\(run.keyword)", "script": "\(run.arguments.joined(separator: " "))"])
                 }
             }
         }
     }
 
-    /// Waits until every queued script has finished (shutdown waits for notify_stop).
-    func drain() async { await queue.withLock { $0 }?.value }
+    private func launchNow(_ run: NotifyScripts.Run, instance: String) {
+        let (registry, logger) = (registry, logger)
+        switch ScriptProcess.launch(run.arguments, identity: Self.identity(of: run)) {
+        case .success(let launched):
+            Task { Self.report(await ScriptProcess.wait(for: launched, timeout: nil), of: run, instance: instance, registry: registry, logger: logger) }
+        case .failure(let reason):
+            Self.report(.failedToStart(reason.description), of: run, instance: instance, registry: registry, logger: logger)
+        }
+    }
 
-    /// nil on success, else why it failed. As root, the script drops to its user (script_user or
-    /// the block's own) the way keepalived does.
-    static func execute(_ run: NotifyScripts.Run, timeout: Duration) async -> String? {
-        let identity = run.user.map { ScriptProcess.Identity(user: $0, group: run.group) }
-        return await ScriptProcess.run(run.arguments, timeout: timeout, identity: identity)
+    /// True when every queued script has finished within `limit` (tests).
+    func drained(within limit: Duration) async -> Bool { await queue.drained(within: limit) }
+
+    private static func report(
+        _ termination: ScriptProcess.Termination, of run: NotifyScripts.Run, instance: String, registry: MetricRegistry, logger: Logger
+    ) {
+        let labels = VRRPNotifyLabels(vrrpInstance: instance, notify: run.keyword)
+        registry.counter(VRRPNotifyMetrics.runsTotal, labels).increment()
+        guard termination != .exited(0) else { return }
+        registry.counter(VRRPNotifyMetrics.failuresTotal, labels).increment()
+        logger.warning(
+            "notify script failed",
+            metadata: [
+                "vrrp_instance": "\(instance)", "notify": "\(run.keyword)", "script": "\(run.arguments.joined(separator: " "))",
+                "reason": "\(termination)",
+            ])
+    }
+
+    static func identity(of run: NotifyScripts.Run) -> ScriptProcess.Identity? {
+        run.user.map { ScriptProcess.Identity(user: $0, group: run.group) }
+    }
+
+    /// How a notify script ended; it runs until it ends by itself.
+    static func execute(_ run: NotifyScripts.Run) async -> ScriptProcess.Termination {
+        await ScriptProcess.execute(run.arguments, timeout: nil, identity: identity(of: run))
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Logging
 import VigilConfig
+import VigilPlatform
 
 /// Reads each tracked file's number once a second and reports changes, as keepalived's track_file
 /// does (a missing or unreadable file, or one without a number, counts as 0).
@@ -36,7 +37,7 @@ final class TrackFileWatcher: Sendable {
         var known: [String: Int] = [:]
         while !Task.isCancelled {
             for file in files {
-                let value = Self.read(file.path)
+                let value = Self.read(file.path, previous: known[file.name], logger: logger)
                 guard known[file.name] != value else { continue }
                 known[file.name] = value
                 logger.notice("track_file value", metadata: ["track_file": "\(file.name)", "file": "\(file.path)", "value": "\(value)"])
@@ -57,14 +58,17 @@ final class TrackFileWatcher: Sendable {
         fclose(handle)
     }
 
-    /// The integer at the start of the file; 0 when there is none.
-    static func read(_ path: String) -> Int {
-        guard let handle = fopen(path, "r") else { return 0 }
-        defer { fclose(handle) }
-        var buffer = [CChar](repeating: 0, count: 64)
-        guard fgets(&buffer, Int32(buffer.count), handle) != nil else { return 0 }
-        let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let number = text.drop { $0 == " " || $0 == "\t" }.prefix { $0 == "-" || $0 == "+" || $0.isNumber }
-        return Int(number) ?? 0
+    /// The file's number through `TrackFileReader`, as FILE_CHECK reads it: 0 when missing or
+    /// unreadable, the previous value (0 at first) when the number does not fit a 32-bit int.
+    static func read(_ path: String, previous: Int?, logger: Logger) -> Int {
+        switch TrackFileReader.read(path) {
+        case .success(let value?): return value
+        case .success(nil):
+            logger.warning("track_file number out of range; the previous value stays", metadata: ["file": "\(path)"])
+            return previous ?? 0
+        case .failure(let error):
+            logger.warning("cannot read track_file; it counts as 0", metadata: ["file": "\(path)", "error": "\(error)"])
+            return 0
+        }
     }
 }

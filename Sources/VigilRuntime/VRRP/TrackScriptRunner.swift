@@ -1,4 +1,5 @@
 import Logging
+import VigilPlatform
 import VigilConfig
 
 /// Runs each vrrp_script on its interval and reports a status change only after `rise` successes
@@ -21,13 +22,13 @@ final class TrackScriptRunner: Sendable {
     /// The vrrp_scripts some instance tracks; the others are never run.
     init(configuration: Configuration, logger: Logger) {
         let tracked = Set(configuration.vrrp.vrrpInstances.flatMap { $0.trackScript.map(\.name) })
-        let defaults = configuration.global.globalDefs.scripts.scriptUser
+        let defaults = configuration.global.globalDefs.scripts
         scripts = configuration.tracking.vrrpScripts.filter { tracked.contains($0.name.value) }.map { script in
-            Script(
+            let identity = ScriptUserPolicy.identity(user: script.user?.value, group: script.group?.value, defaults: defaults)
+            return Script(
                 name: script.name.value,
                 run: NotifyScripts.Run(
-                    keyword: "vrrp_script", arguments: script.script.value,
-                    user: script.user?.value ?? defaults?.user.value, group: script.group?.value ?? defaults?.group?.value),
+                    keyword: "vrrp_script", arguments: script.script.value, user: identity?.user, group: identity?.group),
                 interval: .microseconds(max(script.interval.value.microseconds, 10_000)),
                 timeout: .microseconds(max(script.timeout.value.microseconds, 10_000)),
                 rise: max(script.rise.value, 1), fall: max(script.fall.value, 1), initFail: script.initFail.value)
@@ -56,7 +57,7 @@ final class TrackScriptRunner: Sendable {
         var streak = 0
         var lastResult: Bool?
         while !Task.isCancelled {
-            let failure = await NotifyRunner.execute(script.run, timeout: script.timeout)
+            let failure = await ScriptProcess.run(script.run.arguments, timeout: script.timeout, identity: NotifyRunner.identity(of: script.run))
             let success = failure == nil
             streak = success == lastResult ? streak + 1 : 1
             lastResult = success

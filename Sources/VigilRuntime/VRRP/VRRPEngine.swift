@@ -203,8 +203,12 @@ public actor VRRPEngine {
         assumeIsolated { $0.heartbeat() }
     }
 
-    /// SIGTERM: masters advertise priority 0 and release their addresses, then everything stops.
+    /// SIGTERM: masters advertise priority 0 and release their addresses, then everything stops;
+    /// nothing waits for a notify script.
     func shutdown() async {
+        // notify_stop (and notify) are launched before `handle` returns and never waited for: a
+        // script that sleeps a minute carries on after the daemon has exited.
+        notifier.beginShutdown()
         for name in instances.keys.sorted() { handle(.shutdown, for: name) }
         for (name, running) in instances {
             for timer in running.timers.values { timer.cancel() }
@@ -215,15 +219,6 @@ public actor VRRPEngine {
         for receiver in socketReceivers.values { receiver.cancel() }
         for task in trackingTasks { task.cancel() }
         await releaseAddressesStillHeld()
-        // notify_stop gets a moment to start; a script still running then carries on after we exit.
-        let notifier = notifier
-        let drained = Task { await notifier.drain() }
-        let limit = Task {
-            try? await Task.sleep(for: .milliseconds(500))
-            drained.cancel()
-        }
-        await drained.value
-        limit.cancel()
     }
 
     /// What /status shows, by instance name.

@@ -1,12 +1,12 @@
 /// The number keepalived reads from a tracked file: strtol(3) with base 0 on the first 127 bytes
 /// (leading blanks, a sign, then 0x… hexadecimal, 0… octal or decimal; whatever follows is ignored).
-enum TrackFileNumber {
+public enum TrackFileNumber {
     /// How many bytes of the file count.
-    static let readLength = 127
+    public static let readLength = 127
 
     /// The value; 0 when the text has no number; nil when it does not fit a 32-bit int, which
     /// keepalived logs and ignores (the previous value stays).
-    static func parse(_ bytes: some Collection<UInt8>) -> Int? {
+    public static func parse(_ bytes: some Collection<UInt8>) -> Int? {
         var rest = bytes.prefix(readLength)[...]
         while let first = rest.first, first == 0x20 || (0x09...0x0D).contains(first) { rest.removeFirst() }
         var negative = false
