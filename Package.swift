@@ -125,6 +125,13 @@ let package = Package(
 
         // Test helpers shared by the test targets (not shipped).
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
+        // Fakes of the runtime's seams (an in-memory VRRP wire, addresses, links), next to nothing
+        // but the protocols they fake.
+        .target(
+            name: "VigilRuntimeTestSupport",
+            dependencies: ["VigilRuntime", "VigilPlatform", "VigilVRRP", "VigilCore"],
+            path: "Tests/VigilRuntimeTestSupport"
+        ),
 
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilConfigTests", dependencies: ["VigilTestSupport", "VigilCore", "VigilConfig", "VigilPlatform"]),
@@ -154,7 +161,8 @@ let package = Package(
             name: "VigilRuntimeTests",
             dependencies: [
                 "VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig", "VigilCheck", "VigilIPVS", "VigilCore",
-                "VigilMail", "VigilMailer",
+                "VigilMail", "VigilMailer", "VigilVRRP", "VigilRuntimeTestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["VigilCore", "VigilConfig"]),

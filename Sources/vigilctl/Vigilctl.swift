@@ -13,7 +13,7 @@ struct Vigilctl: ParsableCommand {
             Exit status: 0 success, 1 vigild refused or failed the request, 2 vigild could not be reached.
             """,
         version: VigilVersion.current,
-        subcommands: [Status.self, Metrics.self, Reload.self, CheckConfig.self]
+        subcommands: [Status.self, Events.self, Metrics.self, Reload.self, CheckConfig.self]
     )
 
     /// Accepts the target options before the subcommand too (`vigilctl --socket S reload`).

@@ -7,6 +7,7 @@ Master_Down(100) = 3.61 s, Master_Down(50) = 3.80 s, Skew_Time(50) = 0.80 s.
 
 import contextlib
 import os
+import re
 import signal
 
 import vrrp_lab as lab
@@ -173,3 +174,41 @@ def test_sigterm_does_not_wait_for_a_hanging_notify_stop():
                     os.kill(int(f.read().strip()), signal.SIGKILL)
         return f"exit {took * 1000:.0f} ms after SIGTERM; notify_stop started and left running"
 test_sigterm_does_not_wait_for_a_hanging_notify_stop.timeout = 30
+
+
+def _events(lab_, host, tag, since=None):
+    sock = os.path.join(lab_.tmp, f"{host}-vigild-{tag}.sock")
+    argv = [lab.harness.binary("vigilctl"), "events", "--socket", sock] + (["--since", str(since)] if since else [])
+    code, out, err = lab.harness.run(argv)
+    assert code == 0, f"vigilctl events exited {code}: {err}"
+    return out
+
+
+def test_vigilctl_events_say_why_the_vip_moved():
+    """`vigilctl events` on the backup after kill -9 of the master names the timer and the last
+    advert (address, priority, how long ago); after a SIGTERM handover, the priority-0 advert."""
+    require_lab()
+    c1 = lab.vrrp_config(priority=100)
+    c2 = lab.vrrp_config(state="BACKUP", priority=50)
+    with lab.Lab(hosts=("h1", "h2")) as l:
+        h1 = l.vigild("h1", c1, tag="ev1")
+        l.vigild("h2", c2, tag="ev2")
+        lab.wait_owner(l, "h1", lab.VIP4, lab.master_down(100, 1) + lab.MARGIN, "the VIP on h1")
+        h1.kill9()
+        lab.wait_owner(l, "h2", lab.VIP4, lab.master_down(50, 1) + lab.MARGIN, "the VIP on h2 after kill -9")
+        out = _events(l, "h2", "ev2")
+        found = re.search(r"VI_1: BACKUP → MASTER: master down timer expired \(last advert from 192\.0\.2\.1, "
+                          r"priority 100, (\d+) ms ago\)", out)
+        assert found, f"no master-down cause in vigilctl events:\n{out}"
+        ago = int(found.group(1))
+        assert 3500 <= ago <= 4300, f"the last advert was {ago} ms before the takeover (Master_Down(50) = 3805 ms)"
+        seen = len(out.splitlines())
+        h1 = l.vigild("h1", c1, tag="ev3")
+        lab.wait_owner(l, "h1", lab.VIP4, lab.master_down(100, 1) + lab.MARGIN, "the VIP back on h1 (preempt)")
+        h1.stop()
+        lab.wait_owner(l, "h2", lab.VIP4, 2, "the VIP on h2 after SIGTERM")
+        later = "\n".join(_events(l, "h2", "ev2").splitlines()[seen:])
+        assert "BACKUP → MASTER: priority 0 received from 192.0.2.1" in later, f"no priority-0 cause:\n{later}"
+        assert "announcement  VI_1: first gratuitous ARP/NA burst sent" in later, f"no announcement event:\n{later}"
+        return f"kill -9: last advert {ago} ms before the takeover; SIGTERM: priority 0 received from 192.0.2.1"
+test_vigilctl_events_say_why_the_vip_moved.timeout = 60

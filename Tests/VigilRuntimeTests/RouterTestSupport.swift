@@ -62,6 +62,7 @@ struct RouterFixture {
     let config: ConfigStore
     let progress: ProgressBoard
     let router: APIRouter
+    let events = EventJournal()
 
     init(engines: [EngineDeadline] = [EngineDeadline(engine: "runtime", deadline: .seconds(60))], text: String = configWithSecrets) throws {
         files.set("/etc/vigil/test.conf", text)
@@ -73,7 +74,7 @@ struct RouterFixture {
         router = APIRouter(
             exposition: MetricsExposition(registry: registry, collectors: []), config: config, progress: progress,
             daemon: DaemonInfo(build: .current, pid: 1234, startedAt: 1_700_000_000, startInstant: .now, listeners: ["http://127.0.0.1:7390"]),
-            logger: logger, offload: { work in work() })
+            logger: logger, events: events, offload: { work in work() })
     }
 
     func get(_ path: String, query: [String: String] = [:], headers: [(name: String, value: String)] = [], role: ListenerRole = .metrics) async -> HTTPResponse {

@@ -16,6 +16,14 @@ public struct ReceivedDatagram: Sendable, Hashable {
     public let interfaceIndex: Int32
     /// IPv6 hop limit; nil for IPv4 (read it from the header).
     public let hopLimit: Int?
+
+    public init(bytes: [UInt8], source: IPAddress, destination: IPAddress?, interfaceIndex: Int32, hopLimit: Int?) {
+        self.bytes = bytes
+        self.source = source
+        self.destination = destination
+        self.interfaceIndex = interfaceIndex
+        self.hopLimit = hopLimit
+    }
 }
 
 /// Why the socket could not be set up or used, with the call that failed and errno's text.

@@ -24,18 +24,21 @@ public final class APIRouter: HTTPRequestHandler {
     let reloadAction: @Sendable () async -> ReloadOutcome
     /// Alert mail, when the configuration sends any.
     let mail: MailAlerts?
+    /// The event journal behind `/events`; an empty one when none is given.
+    let events: EventJournal
     /// Collectors failing now, so a lasting failure is logged once, not on every scrape.
     private let failingCollectors = Mutex<Set<String>>([])
 
     /// The handler labels a request is counted under; anything else is `other`, keeping cardinality bounded.
-    static let readPaths = ["/", "/metrics", "/healthz", "/status"]
+    static let readPaths = ["/", "/metrics", "/healthz", "/status", "/events"]
 
     public init(
         exposition: MetricsExposition, config: ConfigStore, progress: ProgressBoard, daemon: DaemonInfo, logger: Logger,
-        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, mail: MailAlerts? = nil,
+        vrrp: VRRPEngine? = nil, checks: CheckEngine? = nil, mail: MailAlerts? = nil, events: EventJournal = EventJournal(),
         offload: @escaping @Sendable (@escaping @Sendable () -> [UInt8]) async -> [UInt8],
         reload: (@Sendable () async -> ReloadOutcome)? = nil
     ) {
+        self.events = events
         reloadAction = reload ?? { await config.reload() }
         self.vrrp = vrrp
         self.checks = checks
@@ -73,6 +76,7 @@ public final class APIRouter: HTTPRequestHandler {
             case "/metrics": return await metrics(request)
             case "/healthz": return healthz()
             case "/status": return await status()
+            case "/events": return eventsPage(request)
             default: return .text(200, Self.index)
             }
         default:
@@ -85,6 +89,7 @@ public final class APIRouter: HTTPRequestHandler {
           /metrics  Prometheus metrics (text 0.0.4, or OpenMetrics when asked; ?format=text|openmetrics)
           /healthz  200 while every engine makes progress, 503 with the reason otherwise
           /status   the instances, virtual servers and configuration, as JSON
+          /events   what happened and why (VRRP transitions with their cause, real servers, reloads), oldest first; ?since=N
           POST /reload  on the control socket only: reload the configuration
 
         """
@@ -118,6 +123,21 @@ public final class APIRouter: HTTPRequestHandler {
         }
         for collector in recovered.sorted() {
             logger.info("scrape collector recovered", metadata: ["collector": "\(collector)"])
+        }
+    }
+
+    /// `GET /events[?since=N]`: the journal's events after N, as JSON.
+    func eventsPage(_ request: HTTPRequest) -> HTTPResponse {
+        var since: Int?
+        if let text = request.query["since"] {
+            guard let value = Int(text), value >= 0 else { return .text(400, "since must be a sequence number (0 or more)\n") }
+            since = value
+        }
+        do {
+            return HTTPResponse(
+                status: 200, headers: [(name: "Content-Type", value: "application/json")], body: try StatusJSON.encode(events.events(since: since)))
+        } catch {
+            return .text(500, "cannot encode the events: \(error)\n")
         }
     }
 

@@ -48,8 +48,6 @@ public actor ConfigStore {
     /// The read runs on a thread of its own, never on the cooperative pool. Callers serialise
     /// reloads (`ReloadCoordinator`): the actor is re-entered while a reload awaits.
     public func reload() async -> ReloadOutcome {
-        reloads += 1
-        registry.counter(ConfigMetrics.reloadsTotal).increment()
         let path = current.path
         let clock = ContinuousClock()
         let checkStarted = clock.now
@@ -82,6 +80,7 @@ public actor ConfigStore {
                 metadata: ["file": "\(candidate.path)"])
         }
         current = candidate
+        countReload()
         lastReloadError = nil
         Self.publish(candidate, to: registry)
         registry.gauge(ConfigMetrics.lastReloadSuccessful).set(true)
@@ -95,8 +94,17 @@ public actor ConfigStore {
         return ReloadOutcome(accepted: true, diagnostics: rendered)
     }
 
+    /// A reload counts once it has an outcome, so `vigil_config_reloads_total` and
+    /// `vigil_config_last_reload_successful` always describe the same reload: a scrape during a
+    /// reload (the check in a child process takes a moment) sees the previous one.
+    private func countReload() {
+        reloads += 1
+        registry.counter(ConfigMetrics.reloadsTotal).increment()
+    }
+
     /// Counts and logs a rejected reload; the configuration in use stays.
     private func refuse(_ firstError: String, errors: Int, diagnostics: [String]) -> ReloadOutcome {
+        countReload()
         reloadFailures += 1
         lastReloadError = firstError
         registry.counter(ConfigMetrics.reloadFailuresTotal).increment()

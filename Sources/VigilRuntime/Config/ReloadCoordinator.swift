@@ -15,13 +15,15 @@ public actor ReloadCoordinator {
     private let runsChecks: Bool
     private let probeGroup: any EventLoopGroup
     private let logger: Logger
+    private let events: EventJournal?
     /// The reload running or last run; the next one starts after it.
     private var last: Task<ReloadOutcome, Never>?
 
     init(
         config: ConfigStore, vrrp: VRRPEngine?, checks: CheckEngine?, mail: MailAlerts? = nil, runsVRRP: Bool, runsChecks: Bool,
-        probeGroup: any EventLoopGroup, logger: Logger
+        probeGroup: any EventLoopGroup, logger: Logger, events: EventJournal? = nil
     ) {
+        self.events = events
         self.config = config
         self.mail = mail
         self.vrrp = vrrp
@@ -47,7 +49,11 @@ public actor ReloadCoordinator {
         let clock = ContinuousClock()
         let began = clock.now
         let outcome = await config.reload()
-        guard outcome.accepted else { return outcome }
+        let file = await config.current.path
+        guard outcome.accepted else {
+            events?.emit(.reload(file: file, accepted: false, detail: outcome.diagnostics.first ?? "rejected"))
+            return outcome
+        }
         let configuration = await config.current.configuration
         var changes: [String] = []
         if runsVRRP {
@@ -75,6 +81,7 @@ public actor ReloadCoordinator {
             }
         }
         await applyMail(configuration)
+        events?.emit(.reload(file: file, accepted: true, detail: changes.isEmpty ? "nothing to change in the running engines" : changes.joined(separator: "; ")))
         logger.notice(
             changes.isEmpty ? "reload applied: nothing to change in the running engines" : "reload applied",
             metadata: [

@@ -40,6 +40,8 @@ public final class VigilDaemon: Service {
     let reloader: DaemonReloader
     /// Alert mail; nil when the configuration sends none.
     let mail: MailAlerts?
+    /// What happened and why, for `GET /events` and `vigilctl events`.
+    let events = EventJournal()
     /// How long shutdown waits for the last alerts (Entering STOP state); VIPs are already released.
     static let mailDrainLimit = Duration.seconds(2)
 
@@ -94,8 +96,8 @@ public final class VigilDaemon: Service {
                     plans: plans, syncGroups: groups,
                     trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
                     trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
-                    addresses: try RouteNetlinkAddresses(), registry: registry,
-                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next(), mail: mail)
+                    host: .system(addresses: try RouteNetlinkAddresses()), registry: registry,
+                    progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next(), mail: mail, events: events)
             } catch {
                 throw DaemonStartupError(description: "vigild: cannot open rtnetlink to manage virtual addresses: \(error)")
             }
@@ -107,14 +109,14 @@ public final class VigilDaemon: Service {
             let probes = ProbeFactory(configuration: loaded.configuration, group: MultiThreadedEventLoopGroup.singleton)
             checks = CheckEngine(
                 configuration: loaded.configuration, makeProbe: probes.probe(for:realServer:virtualServer:), kernel: kernel,
-                registry: registry, progress: progress, logger: logger, mail: mail)
+                registry: registry, progress: progress, logger: logger, mail: mail, events: events)
         } else {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
         let coordinator = ReloadCoordinator(
             config: config, vrrp: vrrp, checks: checks, mail: mail, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
-            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, events: events)
         let (vrrpEngine, checkEngine, mailAlerts) = (vrrp, checks, mail)
         let reloader = DaemonReloader(service: service, apply: { await coordinator.reload() }) {
             await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine, mail: mailAlerts)
@@ -125,7 +127,7 @@ public final class VigilDaemon: Service {
             exposition: exposition, config: config, progress: progress,
             daemon: DaemonInfo(
                 build: build, pid: Int(getpid()), startedAt: startedAt, startInstant: .now, listeners: []),
-            logger: logger, vrrp: vrrp, checks: checks, mail: mail, offload: Self.renderOffLoop,
+            logger: logger, vrrp: vrrp, checks: checks, mail: mail, events: events, offload: Self.renderOffLoop,
             reload: { await reloader.reload() })
         FileDescriptorLimit.raise()
         MemoryTuning.applyForLargeScrapes()

@@ -70,11 +70,13 @@ final class NotifyRunner: Sendable {
     private let shuttingDown = Mutex(false)
     private let registry: MetricRegistry
     private let logger: Logger
+    private let events: EventJournal?
 
-    init(registry: MetricRegistry, logger: Logger, orderWait: Duration = NotifyRunner.defaultOrderWait) {
+    init(registry: MetricRegistry, logger: Logger, orderWait: Duration = NotifyRunner.defaultOrderWait, events: EventJournal? = nil) {
         self.orderWait = orderWait
         self.registry = registry
         self.logger = logger
+        self.events = events
     }
 
     /// From now on runs start at once instead of queueing (SIGTERM: notify_stop must have started
@@ -88,11 +90,11 @@ final class NotifyRunner: Sendable {
             for run in runs { launchNow(run, instance: instance) }
             return
         }
-        let (registry, logger, orderWait) = (registry, logger, orderWait)
+        let (registry, logger, orderWait, events) = (registry, logger, orderWait, events)
         queue.enqueue(instance) {
             for run in runs {
                 let finished = await AsyncDeadline.finished(within: orderWait) {
-                    Self.report(await Self.execute(run), of: run, instance: instance, registry: registry, logger: logger)
+                    Self.report(await Self.execute(run), of: run, instance: instance, registry: registry, logger: logger, events: events)
                 }
                 if !finished {
                     logger.warning(
@@ -104,12 +106,16 @@ final class NotifyRunner: Sendable {
     }
 
     private func launchNow(_ run: NotifyScripts.Run, instance: String) {
-        let (registry, logger) = (registry, logger)
+        let (registry, logger, events) = (registry, logger, events)
         switch ScriptProcess.launch(run.arguments, identity: Self.identity(of: run)) {
         case .success(let launched):
-            Task { Self.report(await ScriptProcess.wait(for: launched, timeout: nil), of: run, instance: instance, registry: registry, logger: logger) }
+            Task {
+                Self.report(
+                    await ScriptProcess.wait(for: launched, timeout: nil), of: run, instance: instance, registry: registry, logger: logger,
+                    events: events)
+            }
         case .failure(let reason):
-            Self.report(.failedToStart(reason.description), of: run, instance: instance, registry: registry, logger: logger)
+            Self.report(.failedToStart(reason.description), of: run, instance: instance, registry: registry, logger: logger, events: events)
         }
     }
 
@@ -117,10 +123,12 @@ final class NotifyRunner: Sendable {
     func drained(within limit: Duration) async -> Bool { await queue.drained(within: limit) }
 
     private static func report(
-        _ termination: ScriptProcess.Termination, of run: NotifyScripts.Run, instance: String, registry: MetricRegistry, logger: Logger
+        _ termination: ScriptProcess.Termination, of run: NotifyScripts.Run, instance: String, registry: MetricRegistry, logger: Logger,
+        events: EventJournal?
     ) {
         let labels = VRRPNotifyLabels(vrrpInstance: instance, notify: run.keyword)
         registry.counter(VRRPNotifyMetrics.runsTotal, labels).increment()
+        events?.emit(.notifyScript(instance: instance, keyword: run.keyword, outcome: termination.description))
         guard termination != .exited(0) else { return }
         registry.counter(VRRPNotifyMetrics.failuresTotal, labels).increment()
         logger.warning(

@@ -28,11 +28,7 @@ struct VRRPInstancePlan: Sendable {
     let notify: NotifyScripts
 
     /// The advert's interval field: whole seconds for v2, centiseconds for v3.
-    var advertIntervalField: UInt16 {
-        let (seconds, attoseconds) = machine.advertisementInterval.components
-        let centiseconds = seconds * 100 + attoseconds / 10_000_000_000_000_000
-        return version == .v2 ? UInt16(clamping: seconds) : UInt16(clamping: centiseconds)
-    }
+    var advertIntervalField: UInt16 { VRRPAdvertisement.intervalField(machine.advertisementInterval, version: version) }
 
     var advertisedAddresses: [IPAddress] { virtualAddresses.prefix(advertisedCount).map(\.prefix.address) }
 
