@@ -124,7 +124,7 @@ let package = Package(
         ),
 
         // Test helpers shared by the test targets (not shipped).
-        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
+        .target(name: "VigilTestSupport", dependencies: ["VigilCore"], path: "Tests/VigilTestSupport"),
         // Fakes of the runtime's seams (an in-memory VRRP wire, addresses, links), next to nothing
         // but the protocols they fake.
         .target(
@@ -161,7 +161,7 @@ let package = Package(
             name: "VigilRuntimeTests",
             dependencies: [
                 "VigilRuntime", "VigilTelemetry", "VigilHTTP", "VigilPlatform", "VigilConfig", "VigilCheck", "VigilIPVS", "VigilCore",
-                "VigilMail", "VigilMailer", "VigilVRRP", "VigilRuntimeTestSupport",
+                "VigilMail", "VigilMailer", "VigilVRRP", "VigilRuntimeTestSupport", "VigilTestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),

@@ -7,6 +7,9 @@ import VigilTelemetry
 
 /// What /status, vigilctl and the systemd STATUS line show of the checks.
 extension CheckEngine {
+    /// No probe in flight and no IPVS pass running: what a test on a manual clock waits for.
+    func isQuiet() -> Bool { !reconciling && !slots.values.contains { $0.running } }
+
     /// What /status shows for each real server: health, weight and the last check.
     func liveStatus() -> [String: RealServerLive] {
         // One pass over the checkers, so /status stays linear in their number.

@@ -40,7 +40,8 @@ public actor CheckEngine {
     var alarm: Task<Void, Never>?
     var alarmDue: CheckInstant?
     var stopped = false
-    let origin = ContinuousClock.now
+    /// Monotonic time for schedules, alarms and probe durations (a manual clock in tests).
+    let clock: any EngineClock
     let registry: MetricRegistry
     let progress: ProgressBoard
     let logger: Logger
@@ -58,9 +59,10 @@ public actor CheckEngine {
         makeProbe: (Checker, RealServer, VirtualServer) -> any HealthProbe,
         kernel: (any IPVSKernel)?, registry: MetricRegistry, progress: ProgressBoard, logger: Logger,
         warmupFraction: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }, mail: MailAlerts? = nil,
-        events: EventJournal? = nil
+        events: EventJournal? = nil, clock: any EngineClock = MonotonicClock()
     ) {
         self.events = events
+        self.clock = clock
         self.warmupFraction = warmupFraction
         self.mail = mail
         virtualServers = configuration.lvs.virtualServers
@@ -111,7 +113,7 @@ public actor CheckEngine {
         return "\(block) delay_loop=\(real.delayLoop.value.microseconds) weight=\(real.weight.value)"
     }
 
-    var now: CheckInstant { CheckInstant(ContinuousClock.now - origin) }
+    var now: CheckInstant { CheckInstant(clock.now) }
 
     /// Publishes the starting state, programs IPVS and schedules every checker; returns at once.
     func start() async {
@@ -160,9 +162,9 @@ public actor CheckEngine {
         if let alarmDue, alarmDue <= due, alarm != nil { return }
         alarm?.cancel()
         alarmDue = due
-        let deadline = origin + .microseconds(due.microseconds)
+        let clock = clock
         alarm = Task { [weak self] in
-            guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+            guard (try? await clock.sleep(until: .microseconds(due.microseconds))) != nil else { return }
             await self?.alarmFired()
         }
     }
@@ -182,10 +184,11 @@ public actor CheckEngine {
         slots[index] = slot
         let probe = slot.probe
         let serial = slot.serial
+        let clock = clock
         Task { [weak self] in
-            let began = ContinuousClock.now
+            let began = clock.now
             let outcome = await probe.run()
-            await self?.record(outcome, for: index, serial: serial, took: ContinuousClock.now - began)
+            await self?.record(outcome, for: index, serial: serial, took: clock.now - began)
         }
     }
 
