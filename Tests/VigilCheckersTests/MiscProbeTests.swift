@@ -89,9 +89,10 @@ struct MiscProbeTests {
         let scratch = try SocketProbeScratch()
         let script = try scratch.script("whoami.sh", #"[ "$(id -u)" = 65534 ]"#)
         let check = try SocketProbeConfig.miscCheck("misc_path \(script)")
-        #expect(await MiscProbe(check: check, defaultIdentity: .init(user: "nobody")).run() == .success)
+        let scripts = ConfigLoader.load(text: "global_defs {\n  script_user nobody\n}\n").configuration.global.globalDefs.scripts
+        #expect(await MiscProbe(check: check, scripts: scripts).run() == .success)
         let own = try SocketProbeConfig.miscCheck("misc_path \(script)\nuser root")
-        #expect(reason(await MiscProbe(check: own, defaultIdentity: .init(user: "nobody")).run()) == .exitStatus)
+        #expect(reason(await MiscProbe(check: own, scripts: scripts).run()) == .exitStatus)
     }
 
     @Test("Many scripts at once finish without holding threads", .timeLimit(.minutes(1)))

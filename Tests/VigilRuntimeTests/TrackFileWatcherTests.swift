@@ -11,10 +11,16 @@ struct TrackFileWatcherTests {
 
     func read(_ path: String, previous: Int? = nil) -> Int { TrackFileWatcher.read(path, previous: previous, logger: Self.quiet) }
 
-    @Test("Values: the leading integer; missing, empty or non-numeric files count as 0")
-    func reading() throws {
+    /// A fresh directory for a test's files; the test removes it.
+    static func scratch() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-trackfile-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("Values: the leading integer; missing, empty or non-numeric files count as 0")
+    func reading() throws {
+        let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("value").path
         #expect(read(path) == 0)
@@ -26,8 +32,7 @@ struct TrackFileWatcherTests {
 
     @Test("A vrrp_instance reads a track file as FILE_CHECK does: 0x10 is 16, 010 is 8, out of range keeps the last value")
     func sameNumbersAsFileCheck() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-trackfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("value").path
         for (text, value) in [("0x10\n", 16), ("010", 8), (" -0x1f", -31), ("2147483647", 2_147_483_647)] {
@@ -42,8 +47,7 @@ struct TrackFileWatcherTests {
 
     @Test("init_file writes its value only when the file is missing, unless overwrite")
     func initFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-trackfile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("value").path
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })

@@ -11,17 +11,22 @@ public struct MiscProbe: HealthProbe {
     public let dynamic: Bool
     /// nil: the script runs as the daemon does.
     public let identity: ScriptProcess.Identity?
+    /// enable_script_security: refused when it would run as root from a path others can change.
+    public let requireSecurePath: Bool
 
-    /// `defaultIdentity`: global_defs script_user, used when the checker names no user.
-    public init(check: MiscCheck, defaultIdentity: ScriptProcess.Identity? = nil) {
+    /// The user comes from `ScriptUserPolicy` (the checker's `user`, else script_user, else
+    /// keepalived_script when it exists).
+    public init(check: MiscCheck, scripts: GlobalScriptSettings? = nil) {
         arguments = ScriptWords.split([Token(check.miscPath.value, at: check.miscPath.location ?? check.location, quoted: true)])
         timeout = .microseconds(check.miscTimeout.value.microseconds)
         dynamic = check.miscDynamic.value
-        identity = check.user.map { ScriptProcess.Identity(user: $0.value, group: check.group?.value) } ?? defaultIdentity
+        identity = ScriptUserPolicy.identity(user: check.user?.value, group: check.group?.value, defaults: scripts)
+        requireSecurePath = scripts?.enableScriptSecurity.value ?? false
     }
 
     public func run() async -> CheckOutcome {
-        Self.outcome(of: await ScriptProcess.execute(arguments, timeout: timeout, identity: identity), dynamic: dynamic)
+        let termination = await ScriptProcess.execute(arguments, timeout: timeout, identity: identity, requireSecurePath: requireSecurePath)
+        return Self.outcome(of: termination, dynamic: dynamic)
     }
 
     /// keepalived's reading of how the script ended.

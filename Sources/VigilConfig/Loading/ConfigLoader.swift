@@ -20,6 +20,13 @@ public struct LoadResult: Sendable {
     public let sources: [String: [UInt8]]
 
     public var hasErrors: Bool { diagnostics.hasErrors }
+
+    /// The same result with `extra` diagnostics about the host (script users, script security).
+    public func adding(_ extra: Diagnostics) -> LoadResult {
+        var all = diagnostics
+        all.append(contentsOf: extra)
+        return LoadResult(configuration: configuration, diagnostics: all, sources: sources)
+    }
 }
 
 /// The statements of a configuration with the files they came from.

@@ -77,11 +77,16 @@ public enum LVSSchedulerFlag: String, Sendable, Hashable, CaseIterable, Encodabl
 public struct LVSNotifyScript: Sendable, Hashable, Encodable {
     /// The command as written: a quoted string may hold the program and its arguments.
     public let command: String
+    /// The argv, split once when read, on unquoted blanks (`ScriptWords`), as every script kind is.
+    public let arguments: [String]
     public let user: String?
     public let group: String?
 
+    private enum CodingKeys: String, CodingKey { case command, user, group }
+
     public init(command: String, user: String? = nil, group: String? = nil) {
         self.command = command
+        arguments = ScriptWords.splitQuoted(command)
         self.user = user
         self.group = group
     }

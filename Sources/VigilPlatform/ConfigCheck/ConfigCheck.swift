@@ -25,13 +25,15 @@ public enum ConfigCheck {
         return String(name.prefix { $0 != "." })
     }
 
-    /// Reads `path` (or standard input for "-") with the local file system.
+    /// Reads `path` (or standard input for "-") with the local file system, with what this host
+    /// makes of its scripts (`ScriptAudit`: the user they run as, script security).
     public static func load(path: String, configId: String?) -> LoadResult {
         let options = LoadOptions(configId: configId ?? shortHostName())
-        if path == "-" {
-            return ConfigLoader.load(text: readStandardInput(), file: "<stdin>", options: options)
-        }
-        return ConfigLoader.load(path: path, fileSystem: LocalFileSystem(), options: options)
+        let result =
+            path == "-"
+            ? ConfigLoader.load(text: readStandardInput(), file: "<stdin>", options: options)
+            : ConfigLoader.load(path: path, fileSystem: LocalFileSystem(), options: options)
+        return result.hasErrors ? result : result.adding(ScriptAudit.diagnostics(for: result.configuration))
     }
 
     /// True when the stream is a terminal (colours for people, plain text for pipes and tests).

@@ -43,8 +43,10 @@ public enum ScriptProcess {
 
     /// nil when the script exited 0; else why it failed, in words for the log. A nil `timeout`
     /// never kills the script (notify scripts, as keepalived).
-    public static func run(_ arguments: [String], timeout: Duration?, identity: Identity? = nil) async -> String? {
-        let termination = await execute(arguments, timeout: timeout, identity: identity)
+    public static func run(
+        _ arguments: [String], timeout: Duration?, identity: Identity? = nil, requireSecurePath: Bool = false
+    ) async -> String? {
+        let termination = await execute(arguments, timeout: timeout, identity: identity, requireSecurePath: requireSecurePath)
         return termination == .exited(0) ? nil : termination.description
     }
 
@@ -53,8 +55,10 @@ public enum ScriptProcess {
     /// As root with an `identity` other than root, the script runs through setpriv(1) with that
     /// user's uid, the group's (or the user's primary) gid and the user's supplementary groups.
     /// Without root the script runs as we are, since no user switch is possible.
-    public static func execute(_ arguments: [String], timeout: Duration?, identity: Identity? = nil) async -> Termination {
-        switch launch(arguments, identity: identity) {
+    public static func execute(
+        _ arguments: [String], timeout: Duration?, identity: Identity? = nil, requireSecurePath: Bool = false
+    ) async -> Termination {
+        switch launch(arguments, identity: identity, requireSecurePath: requireSecurePath) {
         case .success(let launched): return await wait(for: launched, timeout: timeout)
         case .failure(let reason): return .failedToStart(reason.description)
         }
@@ -67,8 +71,15 @@ public enum ScriptProcess {
 
     /// Starts the script now, synchronously (posix_spawn returns once the child exists), so a
     /// caller that must not wait (shutdown) still knows the script has started.
-    public static func launch(_ arguments: [String], identity: Identity? = nil) -> Result<Launched, StartFailure> {
-        guard !arguments.isEmpty else { return .failure(StartFailure(description: "empty command")) }
+    /// With `requireSecurePath` (global_defs enable_script_security), a script that would run as
+    /// root from a path another user can change is refused instead of run.
+    public static func launch(
+        _ arguments: [String], identity: Identity? = nil, requireSecurePath: Bool = false
+    ) -> Result<Launched, StartFailure> {
+        guard let program = arguments.first else { return .failure(StartFailure(description: "empty command")) }
+        if requireSecurePath, runsAsRoot(identity), let problem = ScriptPathSecurity.problem(program) {
+            return .failure(StartFailure(description: "refused by enable_script_security: \(problem)"))
+        }
         var argv = arguments
         if geteuid() == 0, let identity, identity.user != "root" || (identity.group.map { $0 != "root" } ?? false) {
             switch privilegeDrop(identity) {
@@ -77,6 +88,13 @@ public enum ScriptProcess {
             }
         }
         return spawn(argv).map(Launched.init(pid:))
+    }
+
+    /// True when a script with this identity would run as root (we are root and switch to nobody else).
+    public static func runsAsRoot(_ identity: Identity?) -> Bool {
+        guard geteuid() == 0 else { return false }
+        guard let identity else { return true }
+        return identity.user == "root" || identity.user == "0"
     }
 
     /// Why a script could not start.

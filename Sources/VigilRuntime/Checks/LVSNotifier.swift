@@ -29,15 +29,18 @@ final class LVSNotifier: Sendable {
     /// Queues `script` behind the earlier ones of `orderKey` (the real server, or the virtual
     /// server for quorum scripts); never waits.
     func run(_ script: LVSNotifyScript, keyword: String, virtualServer: String, orderKey: String) {
-        // keepalived splits the written command on spaces (a quoted string may hold arguments).
-        let arguments = script.command.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        let identity = defaults.withLock { ScriptUserPolicy.identity(user: script.user, group: script.group, defaults: $0) }
+        let arguments = script.arguments
+        let (identity, secure) = defaults.withLock {
+            (ScriptUserPolicy.identity(user: script.user, group: script.group, defaults: $0), $0.enableScriptSecurity.value)
+        }
         let labels = CheckNotifyLabels(virtualServer: virtualServer, notify: keyword)
         let (registry, logger) = (registry, logger)
         registry.counter(CheckMetrics.notifyRunsTotal, labels).increment()
         queue.enqueue(orderKey) {
             let finished = await AsyncDeadline.finished(within: Self.orderWait) {
-                guard let failure = await ScriptProcess.run(arguments, timeout: nil, identity: identity) else { return }
+                guard let failure = await ScriptProcess.run(arguments, timeout: nil, identity: identity, requireSecurePath: secure) else {
+                    return
+                }
                 registry.counter(CheckMetrics.notifyFailuresTotal, labels).increment()
                 logger.warning(
                     "notify script failed",

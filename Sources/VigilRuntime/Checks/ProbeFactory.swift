@@ -12,7 +12,8 @@ struct ProbeFactory: Sendable {
     let group: any EventLoopGroup
     let trackFiles: [String: TrackedFile]
     let heloName: String
-    let scriptIdentity: ScriptProcess.Identity?
+    /// global_defs script settings: script_user and enable_script_security for MISC_CHECK.
+    let scripts: GlobalScriptSettings
 
     init(configuration: Configuration, group: any EventLoopGroup) {
         self.group = group
@@ -21,7 +22,7 @@ struct ProbeFactory: Sendable {
         trackFiles = files
         let global = configuration.global.globalDefs
         heloName = global.notification.smtpHeloName?.value ?? Self.hostName()
-        scriptIdentity = ScriptUserPolicy.identity(user: nil, group: nil, defaults: global.scripts)
+        scripts = global.scripts
     }
 
     func probe(for checker: Checker, realServer: RealServer, virtualServer: VirtualServer) -> any HealthProbe {
@@ -45,7 +46,7 @@ struct ProbeFactory: Sendable {
         case .ping(let check):
             return PingProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), group: group)
         case .misc(let check):
-            return MiscProbe(check: check, defaultIdentity: scriptIdentity)
+            return MiscProbe(check: check, scripts: scripts)
         case .file(let check):
             guard let file = trackFiles[check.trackFile.value] else {
                 return FailingProbe(failure: CheckFailure(.file, "track_file \(check.trackFile.value) is not defined"))

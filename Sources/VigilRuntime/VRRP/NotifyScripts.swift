@@ -16,6 +16,8 @@ struct NotifyScripts: Sendable {
         let arguments: [String]
         let user: String?
         let group: String?
+        /// enable_script_security: refuse the script when it would run as root from an unsafe path.
+        var requireSecurePath = false
     }
 
     let instance: String
@@ -51,7 +53,9 @@ struct NotifyScripts: Sendable {
 
     private func run(_ script: ScriptInvocation, keyword: String, extra: [String]) -> Run {
         let identity = ScriptUserPolicy.identity(user: script.user?.value, group: script.group?.value, defaults: defaults)
-        return Run(keyword: keyword, arguments: script.command.value + extra, user: identity?.user, group: identity?.group)
+        return Run(
+            keyword: keyword, arguments: script.command.value + extra, user: identity?.user, group: identity?.group,
+            requireSecurePath: defaults.enableScriptSecurity.value)
     }
 }
 
@@ -107,7 +111,7 @@ final class NotifyRunner: Sendable {
 
     private func launchNow(_ run: NotifyScripts.Run, instance: String) {
         let (registry, logger, events) = (registry, logger, events)
-        switch ScriptProcess.launch(run.arguments, identity: Self.identity(of: run)) {
+        switch ScriptProcess.launch(run.arguments, identity: Self.identity(of: run), requireSecurePath: run.requireSecurePath) {
         case .success(let launched):
             Task {
                 Self.report(
@@ -145,6 +149,6 @@ final class NotifyRunner: Sendable {
 
     /// How a notify script ended; it runs until it ends by itself.
     static func execute(_ run: NotifyScripts.Run) async -> ScriptProcess.Termination {
-        await ScriptProcess.execute(run.arguments, timeout: nil, identity: identity(of: run))
+        await ScriptProcess.execute(run.arguments, timeout: nil, identity: identity(of: run), requireSecurePath: run.requireSecurePath)
     }
 }

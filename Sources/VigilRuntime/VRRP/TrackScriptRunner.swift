@@ -28,7 +28,8 @@ final class TrackScriptRunner: Sendable {
             return Script(
                 name: script.name.value,
                 run: NotifyScripts.Run(
-                    keyword: "vrrp_script", arguments: script.script.value, user: identity?.user, group: identity?.group),
+                    keyword: "vrrp_script", arguments: script.script.value, user: identity?.user, group: identity?.group,
+                    requireSecurePath: defaults.enableScriptSecurity.value),
                 interval: .microseconds(max(script.interval.value.microseconds, 10_000)),
                 timeout: .microseconds(max(script.timeout.value.microseconds, 10_000)),
                 rise: max(script.rise.value, 1), fall: max(script.fall.value, 1), initFail: script.initFail.value)
@@ -57,7 +58,9 @@ final class TrackScriptRunner: Sendable {
         var streak = 0
         var lastResult: Bool?
         while !Task.isCancelled {
-            let failure = await ScriptProcess.run(script.run.arguments, timeout: script.timeout, identity: NotifyRunner.identity(of: script.run))
+            let failure = await ScriptProcess.run(
+                script.run.arguments, timeout: script.timeout, identity: NotifyRunner.identity(of: script.run),
+                requireSecurePath: script.run.requireSecurePath)
             let success = failure == nil
             streak = success == lastResult ? streak + 1 : 1
             lastResult = success
