@@ -12,7 +12,7 @@ struct ChannelSetup: Sendable {
 
     /// The child channel initializer: admission first, then the pipeline.
     func initialize(_ channel: any Channel, unixSocket: Bool) -> EventLoopFuture<Void> {
-        guard registry.admit(channel) else {
+        guard registry.admit(channel, role: role) else {
             return channel.eventLoop.makeFailedFuture(ConnectionLimitReached())
         }
         guard unixSocket else {
@@ -25,6 +25,8 @@ struct ChannelSetup: Sendable {
 
     private func configure(_ channel: any Channel, peerUID: UInt32?) throws {
         let pipeline = channel.pipeline.syncOperations
+        let deadline = RequestHeadDeadline(timeout: TimeAmount(limits.requestHeadTimeout), logger: logger)
+        try pipeline.addHandler(deadline)
         try pipeline.addHandler(IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout)))
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
@@ -36,6 +38,7 @@ struct ChannelSetup: Sendable {
             withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
             withDecoderLimitConfiguration: decoderLimits
         )
+        try pipeline.addHandler(RequestHeadObserver(deadline: deadline))
         try pipeline.addHandler(
             HTTPConnectionHandler(
                 application: application,

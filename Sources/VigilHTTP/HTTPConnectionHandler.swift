@@ -19,6 +19,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     private var state = State.idle
+    /// The client shut down its sending side: answer what is in flight, then close.
+    private var inputClosed = false
     private let application: any HTTPRequestHandler
     private let role: ListenerRole
     private let peerUID: UInt32?
@@ -68,6 +70,15 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed? = event as? ChannelEvent {
+            inputClosed = true
+            // Half-closed while a request is read or handled: its answer closes the connection.
+            switch state {
+            case .receiving, .handling: return
+            case .idle, .rejected: context.close(promise: nil)
+            }
+            return
+        }
         if event is IdleStateHandler.IdleStateEvent {
             // A handler still working is not the client's idleness.
             if case .handling = state { return }
@@ -132,7 +143,7 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private func deliver(_ response: HTTPResponse, context: ChannelHandlerContext, requestHead: HTTPRequestHead) {
         guard case .handling = state, context.channel.isActive else { return }
         state = .idle
-        let keepAlive = requestHead.isKeepAlive
+        let keepAlive = requestHead.isKeepAlive && !inputClosed
         let written = write(response, context: context, requestHead: requestHead, keepAlive: keepAlive)
         if !keepAlive {
             let channel = context.channel

@@ -27,7 +27,7 @@ public final class HTTPServer: Sendable {
         limits: HTTPServerLimits = HTTPServerLimits(),
         logger: Logger
     ) async throws -> HTTPServer {
-        let registry = ConnectionRegistry(limit: limits.maxConnections, logger: logger)
+        let registry = ConnectionRegistry(limits: limits, logger: logger)
         var bound: [Listener] = []
         for (address, role) in requested {
             let setup = ChannelSetup(role: role, application: handler, limits: limits, registry: registry, logger: logger)
@@ -82,6 +82,8 @@ public final class HTTPServer: Sendable {
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that sends its request and shuts down its side still gets the answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 setup.initialize(channel, unixSocket: isUnix)
             }

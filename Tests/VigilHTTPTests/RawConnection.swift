@@ -46,6 +46,9 @@ final class RawConnection: Sendable {
         close(fd)
     }
 
+    /// Shuts down our sending side (a half-closed connection): the server may still answer.
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+
     func send(_ text: String) throws {
         let bytes = Array(text.utf8)
         var offset = 0

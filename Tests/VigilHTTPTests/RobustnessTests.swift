@@ -112,7 +112,7 @@ extension HTTPServerTests {
             let refusal = try await blocking { try? client.request("GET", "/") }
             #expect(refusal == nil)
             let warnings = logs.all.filter { $0.hasPrefix("warning connection limit reached") }
-            #expect(warnings == ["warning connection limit reached, closing new connections until one ends max_connections=5"])
+            #expect(warnings == ["warning connection limit reached, closing new connections until one ends max_connections=5 role=metrics"])
 
             // One ends: the next is served, and a new burst is logged again.
             held.removeLast()
