@@ -25,6 +25,10 @@ struct ChannelSetup: Sendable {
 
     private func configure(_ channel: any Channel, peerUID: UInt32?) throws {
         let pipeline = channel.pipeline.syncOperations
+        // A client that pipelines requests and never reads the answers: reading stops while the
+        // answers wait unsent (above the channel's write-buffer high-water mark), so it costs at
+        // most that buffer, not memory growing with every request.
+        try pipeline.addHandler(BackPressureHandler())
         let deadline = RequestHeadDeadline(timeout: TimeAmount(limits.requestHeadTimeout), logger: logger)
         try pipeline.addHandler(deadline)
         try pipeline.addHandler(IdleStateHandler(allTimeout: TimeAmount(limits.idleTimeout)))

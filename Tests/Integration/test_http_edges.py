@@ -141,3 +141,38 @@ def test_thousand_concurrent_scrapes_no_fd_or_memory_leak():
 
 
 test_thousand_concurrent_scrapes_no_fd_or_memory_leak.timeout = 90
+
+
+def test_pipelining_client_that_never_reads_costs_bounded_memory():
+    """A client that pipelines /metrics requests for 10 s and never reads an answer: once its
+    answers wait unsent, vigild stops reading from it, so after the requests it had already read
+    are answered its RSS stops growing (it grew ~25 MB/s without limit before); scrapes by others
+    keep working meanwhile."""
+    with Vigild() as d:
+        for _ in range(3):
+            d.get("/metrics")
+        before = d.rss_bytes()
+        sock = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+        sock.setblocking(False)
+        one = b"GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n"
+        sent = 0
+        samples = {}
+        started = time.monotonic()
+        while (elapsed := time.monotonic() - started) < 10:
+            try:
+                sent += sock.send(one * 100)
+            except BlockingIOError:
+                time.sleep(0.05)
+            for mark in (6, 10):
+                if elapsed >= mark - 0.1 and mark not in samples:
+                    samples[mark] = d.rss_bytes()
+        samples.setdefault(10, d.rss_bytes())
+        r = d.get("/metrics", timeout=5)
+        assert r.status == 200, f"a scrape by another client failed while one pipelined: {r.status}"
+        sock.close()
+        late_growth = samples[10] - samples[6]
+        assert late_growth < 6 * 2**20, (
+            f"RSS still grew {late_growth / 2**20:.1f} MiB between 6 s and 10 s of an unread pipeline "
+            f"({sent // len(one)} requests sent)")
+        return (f"{sent // len(one)} requests pipelined unread; RSS {before / 2**20:.0f} MiB before, "
+                f"{samples[6] / 2**20:.0f} at 6 s, {samples[10] / 2**20:.0f} at 10 s")
