@@ -10,6 +10,9 @@ import VigilCore
 /// The actor owns its netlink socket: libnl sockets are not thread-safe, and a socket keeps the
 /// namespace it was opened in, which is how `net_namespace` works without moving the process.
 public actor RouteNetlinkAddresses: VirtualAddressManaging {
+    /// Every change waits in the kernel: on the netlink thread, not the cooperative pool.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { NetlinkExecutor.shared.asUnownedSerialExecutor() }
+
     private let handle: SocketHandle
     private var socket: OpaquePointer { handle.pointer }
 

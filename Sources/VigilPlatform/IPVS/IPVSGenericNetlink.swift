@@ -9,9 +9,12 @@ import VigilIPVS
 /// The actor owns the netlink socket; no C pointer leaves it. A socket whose exchange broke
 /// (a timeout, a lost reply) is dropped and the next call connects again, resolving the family
 /// again (its id changes when ip_vs is reloaded). Each call waits for the kernel on the actor's
-/// thread; the kernel answers at once, and a snapshot costs one round trip per service.
+/// executor, `NetlinkExecutor.shared` (a thread of its own); the kernel answers at once, and a
+/// snapshot costs one round trip per service.
 public actor IPVSGenericNetlink: IPVSKernel {
     private var socket: GenericNetlinkSocket?
+    /// Every call waits in the kernel: on the netlink thread, not the cooperative pool.
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { NetlinkExecutor.shared.asUnownedSerialExecutor() }
     /// The named network namespace whose IPVS table this is (nil: the daemon's own).
     public nonisolated let networkNamespace: String?
 
