@@ -15,7 +15,7 @@ import VigilTelemetry
 /// servers cost one wake-up per batch of due checks, not one sleeping task each. Probes run in
 /// their own tasks and report back here; a slow or hung probe delays nobody else.
 public actor CheckEngine {
-    public static let engineName = "checks"
+    public static let engineName = EngineName.checks.rawValue
     /// Due checks this close together run in one wake-up.
     static let batchWindow = Seconds(microseconds: 1_000)
     /// keepalived re-reads nothing; we re-read the kernel's table this often to repair drift

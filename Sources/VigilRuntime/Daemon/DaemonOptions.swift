@@ -1,5 +1,6 @@
 import VigilConfig
 import VigilHTTP
+import VigilTelemetry
 
 /// What the command line decided; the executable fills it, the daemon follows it.
 public struct DaemonOptions: Sendable {
@@ -44,7 +45,7 @@ public struct DaemonOptions: Sendable {
 /// A deliberate stall of one engine (`vigild --test-stall ENGINE@SECONDS`, debug builds only).
 public struct InjectedStall: Sendable, Equatable {
     /// The engines that can be stalled: their names in `vigil_engine_healthy`.
-    public static let engines = ["vrrp", "checks"]
+    public static let engines = [EngineName.vrrp, .checks].map(\.rawValue)
     public let engine: String
     public let after: Duration
 

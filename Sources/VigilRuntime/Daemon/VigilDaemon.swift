@@ -70,7 +70,7 @@ public final class VigilDaemon: Service {
         let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
         let watchdog = Self.watchdogPolicy(logger: logger)
         self.watchdog = watchdog
-        var engines = ["runtime"]
+        var engines = [EngineName.runtime.rawValue]
         if !plans.isEmpty { engines.append(VRRPEngine.engineName) }
         let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
         if runsChecks { engines.append(CheckEngine.engineName) }
@@ -243,7 +243,7 @@ public final class VigilDaemon: Service {
         let mail = mail
         let beatTheRest: @Sendable () -> Void = {
             Task {
-                progress.beat("runtime")
+                progress.beat(EngineName.runtime.rawValue)
                 await mail?.heartbeat()
                 await checks?.heartbeat()
                 await checks?.resyncIfDue()

@@ -22,7 +22,7 @@ public struct MailAlertsStatus: Sendable, Equatable {
 /// delays mail and nothing else; the heartbeat (engine "mail") beats from this actor's loop and
 /// stops only if the loop itself stalls or a delivery outlives every timeout the transport has.
 public actor MailAlerts {
-    public static let engineName = "mail"
+    public static let engineName = EngineName.mail.rawValue
     /// The summary when the configuration sends no mail.
     public static let offSummary = "mail off"
     /// Ticks drive the heartbeat, digests and retries; mail needs no finer timing.

@@ -74,7 +74,7 @@ public actor VRRPEngine {
         let note: String?
     }
 
-    public static let engineName = "vrrp"
+    public static let engineName = EngineName.vrrp.rawValue
 
     /// The loop whose thread runs this actor and fires its timers.
     nonisolated let eventLoop: any EventLoop
