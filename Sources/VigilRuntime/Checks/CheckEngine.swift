@@ -46,8 +46,11 @@ public actor CheckEngine {
     let progress: ProgressBoard
     let logger: Logger
     let scripts: LVSNotifier
-    /// The event journal: real server and quorum transitions, refused IPVS operations.
+    /// The event journal: refused IPVS operations (transitions reach it as a consumer).
     let events: EventJournal?
+    /// Who hears of each real server and quorum change, in this order: metrics, the log, notify
+    /// scripts, mail, the journal.
+    let transitionConsumers: [any CheckTransitionConsumer]
     /// Alert mail for real servers going up or down; handed changes, never awaited.
     let mail: MailAlerts?
 
@@ -71,7 +74,14 @@ public actor CheckEngine {
         self.registry = registry
         self.progress = progress
         self.logger = logger
-        scripts = LVSNotifier(registry: registry, logger: logger, scripts: configuration.global.globalDefs.scripts)
+        let scripts = LVSNotifier(registry: registry, logger: logger, scripts: configuration.global.globalDefs.scripts)
+        self.scripts = scripts
+        var consumers: [any CheckTransitionConsumer] = [
+            CheckTransitionMetrics(registry: registry), CheckTransitionLog(logger: logger), scripts,
+        ]
+        if let mail { consumers.append(mail) }
+        if let events { consumers.append(events) }
+        transitionConsumers = consumers
         health = virtualServers.map { VirtualServerHealth(virtualServer: $0) }
         var slots: [CheckerIndex: CheckSlot] = [:]
         for (serial, identity) in CheckIdentity.all(in: virtualServers).enumerated() {
@@ -232,28 +242,20 @@ public actor CheckEngine {
         return real.checkers[index.checker].timing?.logAllFailures.value ?? false
     }
 
+    /// Emits a real server's change once to the consumers; a weight change is only logged.
     func report(_ transition: RealServerTransition, of index: CheckerIndex, outcome: CheckOutcome, identity: CheckIdentity) {
         let server = virtualServers[index.virtualServer]
         let real = server.realServers[index.realServer]
         switch transition {
         case .up:
-            count(transitionOf: identity, to: "up")
-            logger.notice("real server is up", metadata: metadata(identity, [:]))
-            events?.emit(.realServer(virtualServer: identity.virtualServer, realServer: identity.realServer, up: true, reason: "checks passed"))
-            mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: true, reason: "checks passed")
-            if let script = real.notifyUp?.value { scripts.run(script, keyword: "notify_up", virtualServer: identity.virtualServer, orderKey: Self.orderKey(identity)) }
+            emit(.realServer(identity: identity, realServer: real, virtualServer: server, up: true, reason: "checks passed", detail: [:]))
         case .down:
-            count(transitionOf: identity, to: "down")
-            var extra: Logger.Metadata = [:]
+            var detail: Logger.Metadata = [:]
             if case .failure(let failure) = outcome {
-                extra["reason"] = "\(failure.reason.rawValue)"
-                extra["detail"] = "\(failure.detail)"
+                detail["reason"] = "\(failure.reason.rawValue)"
+                detail["detail"] = "\(failure.detail)"
             }
-            logger.warning("real server is down", metadata: metadata(identity, extra))
-            events?.emit(
-                .realServer(virtualServer: identity.virtualServer, realServer: identity.realServer, up: false, reason: MailSetup.downReason(outcome)))
-            mail?.realServerChanged(MailSetup.realServerKey(real, of: server), up: false, reason: MailSetup.downReason(outcome))
-            if let script = real.notifyDown?.value { scripts.run(script, keyword: "notify_down", virtualServer: identity.virtualServer, orderKey: Self.orderKey(identity)) }
+            emit(.realServer(identity: identity, realServer: real, virtualServer: server, up: false, reason: MailSetup.downReason(outcome), detail: detail))
         case .weightChanged(let from, let to, _):
             logger.info("real server weight changed", metadata: metadata(identity, ["from": "\(from)", "to": "\(to)"]))
         }
@@ -262,27 +264,13 @@ public actor CheckEngine {
     /// One order per real server of a virtual server: its notify_up and notify_down alternate.
     static func orderKey(_ identity: CheckIdentity) -> String { "\(identity.virtualServer) \(identity.realServer)" }
 
-    func count(transitionOf identity: CheckIdentity, to: String) {
-        registry.counter(
-            CheckMetrics.realServerTransitionsTotal,
-            RealServerTransitionLabels(virtualServer: identity.virtualServer, realServer: identity.realServer, to: to)
-        ).increment()
-    }
-
     func report(_ transition: QuorumTransition, virtualServer index: Int) {
         let server = virtualServers[index]
-        let label = CheckIdentity.label(of: server)
-        let weight = health[index].liveWeight
-        switch transition {
-        case .gained:
-            logger.notice("virtual server gained its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
-            events?.emit(.quorum(virtualServer: label, gained: true, liveWeight: weight))
-            if let script = server.quorumUp?.value { scripts.run(script, keyword: "quorum_up", virtualServer: label, orderKey: "quorum \(label)") }
-        case .lost:
-            logger.warning("virtual server lost its quorum", metadata: ["virtual_server": "\(label)", "live_weight": "\(weight)"])
-            events?.emit(.quorum(virtualServer: label, gained: false, liveWeight: weight))
-            if let script = server.quorumDown?.value { scripts.run(script, keyword: "quorum_down", virtualServer: label, orderKey: "quorum \(label)") }
-        }
+        emit(.quorum(virtualServer: server, label: CheckIdentity.label(of: server), gained: transition == .gained, liveWeight: health[index].liveWeight))
+    }
+
+    func emit(_ transition: CheckTransition) {
+        for consumer in transitionConsumers { consumer.consume(transition) }
     }
 
     func metadata(_ identity: CheckIdentity, _ extra: Logger.Metadata) -> Logger.Metadata {

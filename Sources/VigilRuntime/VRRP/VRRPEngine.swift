@@ -63,8 +63,11 @@ public actor VRRPEngine {
     var trackFiles: TrackFileWatcher?
     /// Alert mail; only ever handed changes, never awaited.
     let mail: MailAlerts?
-    /// Where transitions, announcements and notify results go with their causes (`GET /events`).
+    /// Where announcements and notify results go with their causes (`GET /events`).
     let events: EventJournal?
+    /// Who hears of each transition, in this order: metrics, the log, notify scripts, mail, the
+    /// journal, then any the caller added.
+    let transitionConsumers: [any VRRPTransitionConsumer]
     /// What is being handled for an instance right now, so its transition can say why.
     var causes: [String: TransitionContext] = [:]
 
@@ -83,7 +86,8 @@ public actor VRRPEngine {
     init(
         plans: [VRRPInstancePlan], syncGroups: [VRRPSyncGroupCoordinator] = [], trackScripts: TrackScriptRunner? = nil,
         trackFiles: TrackFileWatcher? = nil, host: VRRPHost, registry: MetricRegistry,
-        progress: ProgressBoard, logger: Logger, eventLoop: any EventLoop, mail: MailAlerts? = nil, events: EventJournal? = nil
+        progress: ProgressBoard, logger: Logger, eventLoop: any EventLoop, mail: MailAlerts? = nil, events: EventJournal? = nil,
+        observers: [any VRRPTransitionConsumer] = []
     ) {
         self.eventLoop = eventLoop
         self.events = events
@@ -96,7 +100,12 @@ public actor VRRPEngine {
         self.registry = registry
         self.progress = progress
         self.logger = logger
-        notifier = NotifyRunner(registry: registry, logger: logger, events: events)
+        let notifier = NotifyRunner(registry: registry, logger: logger, events: events)
+        self.notifier = notifier
+        var consumers: [any VRRPTransitionConsumer] = [VRRPTransitionMetrics(registry: registry), VRRPTransitionLog(logger: logger), notifier]
+        if let mail { consumers.append(mail) }
+        if let events { consumers.append(events) }
+        transitionConsumers = consumers + observers
         var sockets: [String: any VRRPTransport] = [:]
         for plan in plans {
             let key = "\(plan.interface)/\(plan.family)"
@@ -357,6 +366,7 @@ public actor VRRPEngine {
         }
     }
 
+    /// Keeps what the engine itself needs of a transition, then emits it once to the consumers.
     func record(_ transition: VRRPTransition, for plan: VRRPInstancePlan) {
         let at = WallClock.now()
         if transition.to != .master {
@@ -364,33 +374,13 @@ public actor VRRPEngine {
             instances[plan.name]?.announcing = nil
         }
         instances[plan.name]?.lastTransitionAt = at
-        Self.publishState(transition.to, of: plan, registry: registry)
-        registry.counter(
-            VRRPMetrics.transitionsTotal,
-            VRRPTransitionLabels(vrrpInstance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue)
-        ).increment()
-        registry.gauge(VRRPMetrics.lastTransitionTimestamp, VRRPInstanceLabels(vrrpInstance: plan.name)).set(at)
         let effective = instances[plan.name]?.machine.effectivePriority ?? plan.machine.priority
-        let priority = Int(effective)
         let context = causes[plan.name]
         let cause = VRRPTransitionCause.describe(
             transition, trigger: context?.trigger, lastAdvert: instances[plan.name]?.lastAdvert, ownPriority: effective, now: now,
             note: context?.note)
-        events?.emit(
-            .vrrpTransition(
-                instance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue,
-                cause: cause))
-        let runs = plan.notify.runs(for: transition, priority: priority)
-        notifier.enqueue(runs, instance: plan.name)
-        mail?.vrrpTransition(
-            instance: plan.name, from: transition.from.rawValue, to: transition.to.rawValue, reason: transition.reason.rawValue,
-            priority: priority)
-        logger.notice(
-            "vrrp transition",
-            metadata: [
-                "vrrp_instance": "\(plan.name)", "from": "\(transition.from.rawValue)", "to": "\(transition.to.rawValue)",
-                "reason": "\(transition.reason.rawValue)", "cause": "\(cause)",
-            ])
+        let record = VRRPTransitionRecord(plan: plan, transition: transition, priority: Int(effective), cause: cause, at: at)
+        for consumer in transitionConsumers { consumer.consume(record) }
     }
 
     func updateMasterHeard(_ name: String) {
