@@ -4,6 +4,7 @@ import asyncio
 import socket
 import time
 
+import vigil_harness as harness
 from vigil_harness import Vigild, poll_until
 
 SCRAPE = b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
@@ -176,3 +177,54 @@ def test_pipelining_client_that_never_reads_costs_bounded_memory():
             f"({sent // len(one)} requests sent)")
         return (f"{sent // len(one)} requests pipelined unread; RSS {before / 2**20:.0f} MiB before, "
                 f"{samples[6] / 2**20:.0f} at 6 s, {samples[10] / 2**20:.0f} at 10 s")
+
+
+def test_trickling_clients_cannot_lock_out_the_control_socket():
+    """4,096 TCP clients that each send a byte now and then hold every TCP connection vigild will
+    take; `vigilctl reload` and `vigilctl metrics` over the control socket still succeed, and the
+    trickling clients are closed once their request heads are 10 s late."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < 4096 + 256:
+        raise harness.Skip(f"needs 4,352 descriptors; the hard limit here is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096 + 256), hard))
+    socks = []
+    try:
+        with Vigild() as d:
+            for _ in range(4096):
+                socks.append(socket.create_connection(("127.0.0.1", d.port), timeout=5))
+            time.sleep(2)  # vigild accepts (and admits) them all
+            for s in socks:
+                try:
+                    s.send(b"G")
+                except OSError:
+                    pass
+            extra = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+            extra.settimeout(3)
+            try:
+                extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+                refused = extra.recv(100) == b""
+            except OSError:
+                refused = True
+            extra.close()
+            assert refused, "a 4,097th TCP connection was served: the budget is not full"
+            started = time.monotonic()
+            code, out, err = d.vigilctl("reload", "--socket", d.sock_path, timeout=10)
+            assert code == 0, f"vigilctl reload failed while TCP clients held every connection: {err}"
+            code, out, err = d.vigilctl("metrics", "--socket", d.sock_path, timeout=10)
+            assert code == 0 and "vigil_config_reloads_total 1" in out, f"vigilctl metrics over the socket failed: {err}"
+            took = time.monotonic() - started
+            # Keep trickling; the heads are late after 10 s and vigild closes them.
+            for _ in range(12):
+                for s in socks:
+                    try:
+                        s.send(b"E")
+                    except OSError:
+                        pass
+                time.sleep(1)
+            poll_until(lambda: d.get("/healthz", timeout=2).status == 200, 10, what="a TCP scrape after the trickle was closed")
+            return f"4,096 trickling TCP clients held; reload and metrics over the control socket took {took:.2f} s; TCP served again"
+    finally:
+        for s in socks:
+            s.close()
+test_trickling_clients_cannot_lock_out_the_control_socket.timeout = 90
