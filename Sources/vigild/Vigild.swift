@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Logging
 import ServiceLifecycle
@@ -130,7 +133,9 @@ struct Vigild: AsyncParsableCommand {
         var options = DaemonOptions(
             configPath: path, listenOverride: listeners, controlSocketOverride: controlSocket, runsVRRP: !checkOnly,
             runsChecks: !vrrpOnly)
-        options.injectedStall = injectedStall
+        #if DEBUG
+        options.faults = injectedStall.map(EngineStall.init)
+        #endif
         options.reloadPreflight = ChildProcessPreflight(command: Self.preflightCommand(configId: configId))
         let configId = configId
         do {
@@ -147,3 +152,27 @@ struct Vigild: AsyncParsableCommand {
         logger.info("stopped")
     }
 }
+
+#if DEBUG
+/// `--test-stall ENGINE@SECONDS`: after SECONDS, blocks the engine's thread for a minute as a hung
+/// engine would, so tests can watch the watchdog and /healthz react. Debug builds only.
+struct EngineStall: FaultInjection {
+    let stall: InjectedStall
+
+    func run(_ targets: FaultTargets) async {
+        try? await Task.sleep(for: stall.after)
+        guard !Task.isCancelled else { return }
+        targets.logger.critical("test switch: stalling an engine on purpose", metadata: ["engine": "\(stall.engine)"])
+        switch stall.engine {
+        case EngineName.vrrp.rawValue: targets.onVRRPLoop?(Self.hang)
+        case EngineName.checks.rawValue: await targets.onCheckEngine?(Self.hang)
+        default: break
+        }
+    }
+
+    /// Blocks the calling thread for a minute: long enough for any watchdog test, short enough to end.
+    @Sendable static func hang() {
+        for _ in 0..<600 { usleep(100_000) }
+    }
+}
+#endif

@@ -56,10 +56,8 @@ extension CheckEngine {
         }
     }
 
-    /// `--test-stall checks`: blocks the actor as a hung engine would (debug builds take the switch).
-    func hangForTesting() {
-        VigilDaemon.hang()
-    }
+    /// Runs `body` on the engine's executor (a fault injector's way in; see `FaultInjection`).
+    func runIsolated(_ body: @Sendable () -> Void) { body() }
 
     /// Real servers up and configured, for systemd's one-line status.
     func realServerTally() -> (up: Int, total: Int) {

@@ -13,8 +13,8 @@ public struct DaemonOptions: Sendable {
     public var runsVRRP: Bool
     /// False with `--vrrp` (keepalived's -P): no health checks and no IPVS.
     public var runsChecks: Bool
-    /// Debug builds only: stall one engine on purpose, to prove the watchdog notices.
-    public var injectedStall: InjectedStall?
+    /// Debug builds only: a fault to inject on purpose (`vigild --test-stall`); nil in release builds.
+    public var faults: (any FaultInjection)?
     /// Reads each reload's file in a child process before the daemon does (`vigild --preflight`).
     public var reloadPreflight: (any ReloadPreflight)?
 

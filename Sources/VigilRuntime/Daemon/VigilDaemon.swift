@@ -215,7 +215,7 @@ public final class VigilDaemon: Service {
             group.addTask { await self.reloadOnHangup() }
             group.addTask { await self.service.runWatchdog() }
             group.addTask { await self.refreshStatus() }
-            if let stall = self.options.injectedStall { group.addTask { await self.inject(stall) } }
+            if let faults = self.options.faults { group.addTask { await faults.run(self.faultTargets) } }
             try? await gracefulShutdown()
             group.cancelAll()
         }
@@ -281,21 +281,17 @@ public final class VigilDaemon: Service {
         }
     }
 
-    /// `--test-stall`: hangs one engine the way a bug would, so tests can watch the watchdog react.
-    func inject(_ stall: InjectedStall) async {
-        try? await Task.sleep(for: stall.after)
-        guard !Task.isCancelled else { return }
-        logger.critical("test switch: stalling an engine on purpose", metadata: ["engine": "\(stall.engine)"])
-        switch stall.engine {
-        case VRRPEngine.engineName: vrrp?.eventLoop.execute { Self.hang() }
-        case CheckEngine.engineName: await checks?.hangForTesting()
-        default: break
+    /// What an injected fault may reach: the engines' executors.
+    var faultTargets: FaultTargets {
+        var onVRRPLoop: (@Sendable (@escaping @Sendable () -> Void) -> Void)?
+        if let loop = vrrp?.eventLoop {
+            onVRRPLoop = { body in loop.execute(body) }
         }
-    }
-
-    /// Blocks the calling thread for a minute: long enough for any watchdog test, short enough to end.
-    @Sendable static func hang() {
-        for _ in 0..<600 { usleep(100_000) }
+        var onCheckEngine: (@Sendable (@escaping @Sendable () -> Void) async -> Void)?
+        if let checks {
+            onCheckEngine = { body in await checks.runIsolated(body) }
+        }
+        return FaultTargets(onVRRPLoop: onVRRPLoop, onCheckEngine: onCheckEngine, logger: logger)
     }
 
     func reloadOnHangup() async {
