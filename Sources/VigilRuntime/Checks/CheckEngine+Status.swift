@@ -8,7 +8,10 @@ import VigilTelemetry
 /// What /status, vigilctl and the systemd STATUS line show of the checks.
 extension CheckEngine {
     /// No probe in flight and no IPVS pass running: what a test on a manual clock waits for.
-    func isQuiet() -> Bool { !reconciling && !slots.values.contains { $0.running } }
+    func isQuiet() async -> Bool {
+        guard !slots.values.contains(where: { $0.running }) else { return false }
+        return await reconciler?.isIdle ?? true
+    }
 
     /// What /status shows for each real server: health, weight and the last check.
     func liveStatus() -> [String: RealServerLive] {

@@ -18,9 +18,6 @@ public actor CheckEngine {
     public static let engineName = EngineName.checks.rawValue
     /// Due checks this close together run in one wake-up.
     static let batchWindow = Seconds(microseconds: 1_000)
-    /// keepalived re-reads nothing; we re-read the kernel's table this often to repair drift
-    /// (someone ran `ipvsadm -C`), planning from what the kernel really has.
-    static let resyncEvery = Duration.seconds(30)
 
     /// Replaced, with the slots and health below, by a reload (`reconfigure`).
     var virtualServers: [VirtualServer]
@@ -30,13 +27,8 @@ public actor CheckEngine {
     var health: [VirtualServerHealth]
     var agenda = CheckAgenda<CheckerIndex>()
     let kernel: (any IPVSKernel)?
-    /// What the kernel holds as far as we know: the last snapshot plus the operations it accepted.
-    var applied = IPVSTable()
-    /// The services Vigil created or wants; others in the kernel are someone else's and stay.
-    var managed: Set<IPVSServiceKey> = []
-    var reconciling = false
-    var reconcileAgain = false
-    var lastResync: ContinuousClock.Instant?
+    /// The kernel's table follows the desired one through this actor; nil without IPVS.
+    let reconciler: IPVSReconciler?
     var alarm: Task<Void, Never>?
     var alarmDue: CheckInstant?
     var stopped = false
@@ -71,6 +63,7 @@ public actor CheckEngine {
         virtualServers = configuration.lvs.virtualServers
         groups = configuration.lvs.virtualServerGroups
         self.kernel = kernel
+        reconciler = kernel.map { IPVSReconciler(kernel: $0, registry: registry, logger: logger, events: events) }
         self.registry = registry
         self.progress = progress
         self.logger = logger
@@ -156,11 +149,7 @@ public actor CheckEngine {
         stopped = true
         alarm?.cancel()
         alarm = nil
-        guard let kernel, !managed.isEmpty else { return }
-        let deletions = IPVSPlanner.plan(desired: IPVSTable(), actual: applied, managed: managed)
-        let failures = await kernel.apply(deletions)
-        count(deletions, failures)
-        logger.info("released IPVS services", metadata: ["services": "\(managed.count)"])
+        await reconciler?.release()
     }
 
     // MARK: - Scheduling
