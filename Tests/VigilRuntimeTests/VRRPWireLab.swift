@@ -43,7 +43,7 @@ final class VRRPWireLab: Sendable {
 
     /// Moves the manual clock forward, firing every timer due on the way, in order.
     func advance(_ duration: Duration) async {
-        await loop.advanceTime(by: .nanoseconds(VRRPEngine.nanoseconds(duration)))
+        await loop.advanceTime(by: .nanoseconds(duration.wholeNanoseconds))
     }
 
     /// Polls (in real time) until `condition` holds: for work the engine hands off the loop, such

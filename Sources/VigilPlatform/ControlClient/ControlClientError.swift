@@ -1,3 +1,4 @@
+import VigilCore
 /// Why a request could not be made: cannot connect (with errno text), timeout, malformed response.
 public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     /// The connection could not be opened; `reason` is the system's errno text.
@@ -23,7 +24,7 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     }
 
     private static func format(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = duration.wholeMilliseconds
         if milliseconds % 1000 == 0 {
             let seconds = milliseconds / 1000
             return seconds == 1 ? "1 second" : "\(seconds) seconds"

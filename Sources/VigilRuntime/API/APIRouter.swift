@@ -159,14 +159,14 @@ public final class APIRouter: HTTPRequestHandler {
             daemon: DaemonStatus(
                 version: info.build.version, revision: info.build.revision, pid: info.pid,
                 startedAt: WallClock.rfc3339(info.startedAt),
-                uptimeSeconds: (ContinuousClock.now - info.startInstant).secondsValue, listeners: info.listeners),
+                uptimeSeconds: (ContinuousClock.now - info.startInstant).inSeconds, listeners: info.listeners),
             config: configStatus,
             health: HealthStatus(
                 healthy: !report.isEmpty && report.allSatisfy(\.healthy),
                 engines: report.map { engine in
                     EngineStatus(
-                        engine: engine.engine, healthy: engine.healthy, silenceSeconds: engine.silence?.secondsValue,
-                        deadlineSeconds: engine.deadline.secondsValue, problem: engine.problem)
+                        engine: engine.engine, healthy: engine.healthy, silenceSeconds: engine.silence?.inSeconds,
+                        deadlineSeconds: engine.deadline.inSeconds, problem: engine.problem)
                 }),
             vrrpInstances: ConfiguredStatus.vrrpInstances(loaded.configuration, live: await vrrp?.snapshot() ?? [:]),
             virtualServers: ConfiguredStatus.virtualServers(

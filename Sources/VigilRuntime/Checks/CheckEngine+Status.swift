@@ -28,7 +28,7 @@ extension CheckEngine {
                 let own = (checks[Pair(index, position)] ?? []).sorted { $0.identity.index < $1.identity.index }
                 result[label + " " + CheckIdentity.label(of: real)] = RealServerLive(
                     isUp: realHealth.isUp, weight: realHealth.isUp ? realHealth.weight : 0,
-                    lastCheckSeconds: own.compactMap(\.lastDuration).max().map(Self.seconds),
+                    lastCheckSeconds: own.compactMap(\.lastDuration).max().map(\.inSeconds),
                     lastResults: own.compactMap { slot in slot.lastResult.map { "\(slot.identity.checker) \($0)" } })
             }
         }
@@ -79,11 +79,6 @@ extension CheckEngine {
         var result: [String: Bool] = [:]
         for (index, server) in virtualServers.enumerated() { result[CheckIdentity.label(of: server)] = health[index].quorum.isUp }
         return result
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 

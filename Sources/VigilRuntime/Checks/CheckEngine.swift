@@ -202,7 +202,7 @@ public actor CheckEngine {
         slot.running = false
         slot.lastDuration = duration
         slot.lastResult = outcome.resultLabel
-        slot.duration.observe(Self.seconds(duration))
+        slot.duration.observe(duration.inSeconds)
         let results = slot.results[outcome.resultLabel] ?? registry.counter(
             CheckMetrics.checksTotal,
             CheckResultLabels(

@@ -57,13 +57,13 @@ public actor ConfigStore {
         case .unavailable(let reason)?:
             logger.warning("the reload check in a child process could not run; reading the file in the daemon", metadata: ["file": "\(path)", "reason": "\(reason)"])
         case .completed?:
-            logger.debug("the reload's file was read in a child process first", metadata: ["file": "\(path)", "seconds": "\(CheckEngine.seconds(clock.now - checkStarted))"])
+            logger.debug("the reload's file was read in a child process first", metadata: ["file": "\(path)", "seconds": "\((clock.now - checkStarted).inSeconds)"])
         case nil:
             break
         }
         let loader = loader
         guard let candidate = await ThreadWithDeadline.run(within: readLimit, { Self.load(path, with: loader) }) else {
-            return refuse("\(path): reading the file took longer than \(ChildProcessPreflight.seconds(readLimit)) s", errors: 1, diagnostics: [])
+            return refuse("\(path): reading the file took longer than \(readLimit.secondsText) s", errors: 1, diagnostics: [])
         }
         let rendered = candidate.diagnostics.sorted.map(\.description)
         guard !candidate.result.hasErrors else {
@@ -122,7 +122,7 @@ public actor ConfigStore {
             current,
             ConfigStatus(
                 file: current.path, loadedAt: WallClock.rfc3339(current.loadedAt),
-                loadDurationSeconds: current.loadDuration.secondsValue, errors: diagnostics.count(of: .error),
+                loadDurationSeconds: current.loadDuration.inSeconds, errors: diagnostics.count(of: .error),
                 warnings: diagnostics.count(of: .warning), reloads: reloads, reloadFailures: reloadFailures,
                 lastReloadSuccessful: lastReloadError == nil, lastReloadError: lastReloadError)
         )

@@ -86,7 +86,7 @@ public actor ReloadCoordinator {
             changes.isEmpty ? "reload applied: nothing to change in the running engines" : "reload applied",
             metadata: [
                 "changes": "\(changes.count)", "vrrp_instances": "\(configuration.vrrp.vrrpInstances.count)",
-                "virtual_servers": "\(configuration.lvs.virtualServers.count)", "seconds": "\(CheckEngine.seconds(clock.now - began))",
+                "virtual_servers": "\(configuration.lvs.virtualServers.count)", "seconds": "\((clock.now - began).inSeconds)",
             ])
         return outcome
     }

@@ -37,7 +37,7 @@ public struct ChildProcessPreflight: ReloadPreflight {
         case .exited(0): .completed
         case .exited(let status): .refused("the configuration check exited with status \(status)")
         case .signalled(let signal): .refused(Self.crashed(signal))
-        case .timedOut: .refused("the configuration check did not finish within \(Self.seconds(deadline)) s (a FIFO, a hung file system or an enormous file)")
+        case .timedOut: .refused("the configuration check did not finish within \(deadline.secondsText) s (a FIFO, a hung file system or an enormous file)")
         case .failedToStart(let reason): .unavailable(reason)
         }
     }
@@ -58,8 +58,4 @@ public struct ChildProcessPreflight: ReloadPreflight {
         SIGTERM: "SIGTERM",
     ]
 
-    static func seconds(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return attoseconds == 0 ? "\(seconds)" : "\(Double(seconds) + Double(attoseconds) / 1e18)"
-    }
 }

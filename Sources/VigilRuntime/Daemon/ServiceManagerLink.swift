@@ -28,7 +28,7 @@ public final class ServiceManagerLink: Sendable {
         self.progress = progress
         self.registry = registry
         self.logger = logger
-        registry.gauge(WatchdogMetrics.interval).set(policy.interval?.secondsValue ?? 0)
+        registry.gauge(WatchdogMetrics.interval).set(policy.interval?.inSeconds ?? 0)
         registry.counter(WatchdogMetrics.pingsTotal).increment(by: 0)
         registry.gauge(WatchdogMetrics.lastPing).set(0)
         for engine in engines {
@@ -62,7 +62,7 @@ public final class ServiceManagerLink: Sendable {
     /// Feeds the watchdog every half interval while the engines make progress; returns when cancelled.
     public func runWatchdog() async {
         guard let period = policy.pingPeriod else { return }
-        logger.info("systemd watchdog on", metadata: ["interval": "\(policy.interval?.secondsValue ?? 0) s"])
+        logger.info("systemd watchdog on", metadata: ["interval": "\(policy.interval?.inSeconds ?? 0) s"])
         // The first tick waits one period: the engines start beating with this task, not before it.
         // Deadlines on a fixed rate, so the time a tick takes does not add up into longer gaps.
         let clock = ContinuousClock()

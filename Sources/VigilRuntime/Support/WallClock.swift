@@ -28,10 +28,3 @@ public enum WallClock {
     }
 }
 
-extension Duration {
-    /// The duration as fractional seconds, for metrics and JSON.
-    var secondsValue: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -93,7 +93,7 @@ extension VRRPEngine {
 extension EventLoop {
     /// Sleeps on this loop's clock (a manual one in tests); throws when the task is cancelled.
     func sleep(for duration: Duration) async throws {
-        let scheduled = scheduleTask(in: .nanoseconds(VRRPEngine.nanoseconds(duration))) {}
+        let scheduled = scheduleTask(in: .nanoseconds(duration.wholeNanoseconds)) {}
         try await withTaskCancellationHandler {
             try await scheduled.futureResult.get()
         } onCancel: {

@@ -280,11 +280,6 @@ public actor VRRPEngine {
         registry.counter(VRRPMetrics.packetsDroppedTotal, VRRPDropLabels(vrrpInstance: instance, reason: reason.rawValue)).increment()
     }
 
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-
     func timerFired(_ timer: VRRPTimer, for name: String) {
         instances[name]?.timers[timer] = nil
         handle(.timerFired(timer), for: name)
@@ -345,7 +340,7 @@ public actor VRRPEngine {
         case .setTimer(let timer, let after):
             instances[name]?.timers[timer]?.cancel()
             // Set and cancelled on the loop's own thread, so a cancelled timer can never fire late.
-            instances[name]?.timers[timer] = eventLoop.scheduleTask(in: .nanoseconds(Self.nanoseconds(after))) {
+            instances[name]?.timers[timer] = eventLoop.scheduleTask(in: .nanoseconds(after.wholeNanoseconds)) {
                 [weak self] in
                 self?.assumeIsolated { $0.timerFired(timer, for: name) }
             }

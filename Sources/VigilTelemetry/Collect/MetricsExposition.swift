@@ -1,3 +1,4 @@
+import VigilCore
 /// Produces a whole /metrics response: stored families, then what the collectors read, in name order.
 public final class MetricsExposition: Sendable {
     public let registry: MetricRegistry
@@ -30,7 +31,7 @@ public final class MetricsExposition: Sendable {
                     let start = clock.now
                     let result = await CollectorDeadline.run(collector, timeout: timeout)
                     let labels = CollectorLabels(collector: collector.name)
-                    registry.gauge(ScrapeMetrics.collectorDuration, labels).set(Self.seconds(clock.now - start))
+                    registry.gauge(ScrapeMetrics.collectorDuration, labels).set((clock.now - start).inSeconds)
                     let failures = registry.counter(ScrapeMetrics.collectorFailuresTotal, labels)
                     if case .failure = result { failures.increment() } else { failures.increment(by: 0) }
                     return (collector.name, result)
@@ -83,10 +84,5 @@ public final class MetricsExposition: Sendable {
         registry.counter(HTTPMetrics.scrapesTotal, FormatLabels(format: format)).increment()
         registry.histogram(HTTPMetrics.scrapeRenderSeconds).observe(clock.now - start)
         return writer.buffer
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -1,3 +1,4 @@
+import VigilCore
 /// How long an engine may go without proving progress before it counts as stalled.
 public struct EngineDeadline: Sendable, Hashable {
     public let engine: String
@@ -24,7 +25,7 @@ public struct EngineHealth: Sendable, Hashable {
     }
 
     static func describe(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        let milliseconds = duration.wholeMilliseconds
         return milliseconds < 10_000 ? "\(milliseconds) ms" : "\(milliseconds / 1000) s"
     }
 }

@@ -1,3 +1,4 @@
+import VigilCore
 import Prometheus
 
 /// One counter series; only ever goes up.
@@ -40,7 +41,6 @@ public struct HistogramSeries: Sendable {
 
     /// Records a duration in seconds.
     public func observe(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        observe(Double(seconds) + Double(attoseconds) / 1e18)
+        observe(duration.inSeconds)
     }
 }

@@ -32,7 +32,7 @@ public enum VRRPTransitionCause {
             return "priority 255: the address owner becomes master at once"
         case .masterDownTimer:
             guard let lastAdvert else { return "master down timer expired (no advert heard since start)" }
-            return "master down timer expired (last advert from \(lastAdvert.address), priority \(lastAdvert.priority), \(milliseconds(now - lastAdvert.at)) ms ago)"
+            return "master down timer expired (last advert from \(lastAdvert.address), priority \(lastAdvert.priority), \((now - lastAdvert.at).wholeMilliseconds) ms ago)"
         case .preempt:
             return "preempted: master down timer expired while ignoring the lower-priority master (\(heard ?? "none heard")); own priority \(ownPriority)"
         case .priorityZeroReceived:
@@ -60,8 +60,4 @@ public enum VRRPTransitionCause {
         }
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }
