@@ -24,7 +24,23 @@ public enum TrackFileReader {
     }
 }
 
-/// Why a tracked file could not be read, in words for the log.
+extension TrackFileReader {
+    /// True when something is at `path`.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    /// init_file: writes `value` and a newline; nil on success, else why it failed.
+    public static func write(_ value: Int, to path: String) -> TrackFileReadError? {
+        let text = Array("\(value)\n".utf8)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return TrackFileReadError(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let written = text.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == text.count else { return TrackFileReadError(description: "cannot write \(path): \(String(cString: strerror(errno)))") }
+        return nil
+    }
+}
+
+/// Why a tracked file could not be read (or written), in words for the log.
 public struct TrackFileReadError: Error, Sendable, CustomStringConvertible {
     public let description: String
 }

@@ -19,10 +19,14 @@ public enum ConfigCheck {
 
     /// keepalived's default config id: the host name up to the first dot.
     public static func shortHostName() -> String {
+        String((hostName() ?? "").prefix { $0 != "." })
+    }
+
+    /// The machine's host name (gethostname), or nil when it cannot be read.
+    public static func hostName() -> String? {
         var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return String(name.prefix { $0 != "." })
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Reads `path` (or standard input for "-") with the local file system, with what this host

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import VigilCheck
 import VigilCheckers
@@ -55,11 +52,8 @@ struct ProbeFactory: Sendable {
         }
     }
 
-    static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    /// The host name for SMTP HELO and mail; "localhost" when it cannot be read.
+    static func hostName() -> String { ConfigCheck.hostName() ?? "localhost" }
 }
 
 /// A checker that cannot run as configured: it fails every time, saying why.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import VigilConfig
 import VigilPlatform
@@ -49,13 +46,10 @@ final class TrackFileWatcher: Sendable {
 
     /// init_file: writes the value when the file is missing (or always, with overwrite).
     static func initialize(_ file: File, logger: Logger) {
-        guard let value = file.initialValue, file.overwrite || access(file.path, F_OK) != 0 else { return }
-        guard let handle = fopen(file.path, "w") else {
-            logger.warning("cannot write track_file", metadata: ["file": "\(file.path)"])
-            return
+        guard let value = file.initialValue, file.overwrite || !TrackFileReader.exists(file.path) else { return }
+        if let failure = TrackFileReader.write(value, to: file.path) {
+            logger.warning("cannot write track_file", metadata: ["file": "\(file.path)", "error": "\(failure)"])
         }
-        fputs("\(value)\n", handle)
-        fclose(handle)
     }
 
     /// The file's number through `TrackFileReader`, as FILE_CHECK reads it: 0 when missing or
