@@ -29,12 +29,13 @@ final class VRRPWireLab: Sendable {
         guard !loaded.hasErrors else { throw LabError(description: "\(loaded.diagnostics.errors)") }
         guard let ip = IPAddress(address) else { throw LabError(description: "bad address \(address)") }
         let logger = Logger(label: "vrrp-\(address)", factory: { _ in SwiftLogNoOpLogHandler() })
-        let plans = VigilDaemon.vrrpPlans(loaded.configuration, logger: logger)
+        let assembly = EngineAssembly(configuration: loaded.configuration, logger: logger)
+        let plans = assembly.vrrpPlans
         let registry = try MetricRegistry()
         let node = FakeVRRPNode(wire: wire, address: ip, links: links)
         let events = EventJournal()
         let engine = VRRPEngine(
-            plans: plans, syncGroups: ReloadCoordinator.syncGroups(loaded.configuration), host: node.host, registry: registry,
+            plans: plans, syncGroups: assembly.syncGroups, host: node.host, registry: registry,
             progress: ProgressBoard(engines: [EngineDeadline(engine: VRRPEngine.engineName, deadline: .seconds(60))], registry: registry),
             logger: logger, eventLoop: loop, events: events)
         return WireRouter(
@@ -91,9 +92,9 @@ struct WireRouter: Sendable {
 
     /// Applies the same configuration again, as a reload of an unchanged file does.
     func reloadUnchanged() async -> [String] {
-        await engine.reconfigure(
-            plans: plans, configured: Set(configuration.vrrp.vrrpInstances.map(\.name)),
-            syncGroups: ReloadCoordinator.syncGroups(configuration), trackScripts: nil, trackFiles: nil)
+        let assembly = EngineAssembly(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return await engine.reconfigure(
+            plans: plans, configured: assembly.configuredInstances, syncGroups: assembly.syncGroups, trackScripts: nil, trackFiles: nil)
     }
 }
 

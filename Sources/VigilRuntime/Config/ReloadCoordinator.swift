@@ -55,15 +55,14 @@ public actor ReloadCoordinator {
             return outcome
         }
         let configuration = await config.current.configuration
+        let assembly = EngineAssembly(configuration: configuration, logger: logger)
         var changes: [String] = []
         if runsVRRP {
-            let plans = VigilDaemon.vrrpPlans(configuration, logger: logger)
+            let plans = assembly.vrrpPlans
             if let vrrp {
                 changes += await vrrp.reconfigure(
-                    plans: plans, configured: Set(configuration.vrrp.vrrpInstances.map(\.name)),
-                    syncGroups: Self.syncGroups(configuration),
-                    trackScripts: TrackScriptRunner(configuration: configuration, logger: logger),
-                    trackFiles: TrackFileWatcher(configuration: configuration, logger: logger))
+                    plans: plans, configured: assembly.configuredInstances, syncGroups: assembly.syncGroups,
+                    trackScripts: assembly.trackScripts, trackFiles: assembly.trackFiles)
             } else if !plans.isEmpty {
                 logger.warning(
                     "vrrp_instance blocks added by the reload start at the next restart: vigild started without any",
@@ -72,7 +71,7 @@ public actor ReloadCoordinator {
         }
         if runsChecks {
             if let checks {
-                let probes = ProbeFactory(configuration: configuration, group: probeGroup)
+                let probes = assembly.probes(on: probeGroup)
                 changes += await checks.reconfigure(configuration: configuration, makeProbe: probes.probe(for:realServer:virtualServer:))
             } else if !configuration.lvs.virtualServers.isEmpty {
                 logger.warning(
@@ -80,7 +79,7 @@ public actor ReloadCoordinator {
                     metadata: ["virtual_servers": "\(configuration.lvs.virtualServers.count)"])
             }
         }
-        await applyMail(configuration)
+        await applyMail(assembly.mailSetup)
         events?.emit(.reload(file: file, accepted: true, detail: changes.isEmpty ? "nothing to change in the running engines" : changes.joined(separator: "; ")))
         logger.notice(
             changes.isEmpty ? "reload applied: nothing to change in the running engines" : "reload applied",
@@ -92,8 +91,7 @@ public actor ReloadCoordinator {
     }
 
     /// New mail settings go to the running mailer; turning mail on or off needs a restart.
-    private func applyMail(_ configuration: Configuration) async {
-        let setup = MailSetup.make(configuration, hostName: ProbeFactory.hostName(), version: BuildIdentity.current.version)
+    private func applyMail(_ setup: MailSetup?) async {
         switch (mail, setup) {
         case (let mail?, let setup?):
             await mail.reconfigure(setup)
@@ -103,12 +101,6 @@ public actor ReloadCoordinator {
             logger.warning("mail alerts removed by the reload stop at the next restart; the previous mail settings stay in use")
         case (nil, nil):
             break
-        }
-    }
-
-    static func syncGroups(_ configuration: Configuration) -> [VigilVRRP.VRRPSyncGroupCoordinator] {
-        configuration.vrrp.vrrpSyncGroups.map { group in
-            VigilVRRP.VRRPSyncGroupCoordinator(name: group.name, members: group.group.map(\.value))
         }
     }
 }

@@ -64,14 +64,15 @@ public final class VigilDaemon: Service {
         ).set(1)
         registry.gauge(DaemonMetrics.startTime).set(startedAt)
         config = ConfigStore(initial: loaded, loader: loader, preflight: options.reloadPreflight, registry: registry, logger: logger)
-        let plans = options.runsVRRP ? Self.vrrpPlans(loaded.configuration, logger: logger) : []
+        let assembly = EngineAssembly(configuration: loaded.configuration, logger: logger)
+        let plans = options.runsVRRP ? assembly.vrrpPlans : []
         let watchdog = Self.watchdogPolicy(logger: logger)
         self.watchdog = watchdog
         var engines = [EngineName.runtime.rawValue]
         if !plans.isEmpty { engines.append(VRRPEngine.engineName) }
         let runsChecks = options.runsChecks && !loaded.configuration.lvs.virtualServers.isEmpty
         if runsChecks { engines.append(CheckEngine.engineName) }
-        let mailSetup = MailSetup.make(loaded.configuration, hostName: ProbeFactory.hostName(), version: build.version)
+        let mailSetup = assembly.mailSetup
         if mailSetup != nil { engines.append(MailAlerts.engineName) }
         progress = ProgressBoard(
             engines: engines.map { EngineDeadline(engine: $0, deadline: watchdog.engineDeadline) }, registry: registry)
@@ -86,13 +87,8 @@ public final class VigilDaemon: Service {
             vrrp = nil
         } else {
             do {
-                let groups = loaded.configuration.vrrp.vrrpSyncGroups.map { group in
-                    VRRPSyncGroupCoordinator(name: group.name, members: group.group.map(\.value))
-                }
                 vrrp = VRRPEngine(
-                    plans: plans, syncGroups: groups,
-                    trackScripts: TrackScriptRunner(configuration: loaded.configuration, logger: logger),
-                    trackFiles: TrackFileWatcher(configuration: loaded.configuration, logger: logger),
+                    plans: plans, syncGroups: assembly.syncGroups, trackScripts: assembly.trackScripts, trackFiles: assembly.trackFiles,
                     host: .system(addresses: try RouteNetlinkAddresses()), registry: registry,
                     progress: progress, logger: logger, eventLoop: Self.vrrpLoops.next(), mail: mail, events: events)
             } catch {
@@ -103,7 +99,7 @@ public final class VigilDaemon: Service {
         if runsChecks {
             let kernel = Self.openIPVS(logger: logger)
             if let kernel { collectors.append(IPVSCollector(kernel: kernel)) }
-            let probes = ProbeFactory(configuration: loaded.configuration, group: MultiThreadedEventLoopGroup.singleton)
+            let probes = assembly.probes(on: MultiThreadedEventLoopGroup.singleton)
             checks = CheckEngine(
                 configuration: loaded.configuration, makeProbe: probes.probe(for:realServer:virtualServer:), kernel: kernel,
                 registry: registry, progress: progress, logger: logger, mail: mail, events: events)
@@ -165,26 +161,6 @@ public final class VigilDaemon: Service {
                 "IPVS is not available; health checks run and are exported, but no IPVS table is programmed",
                 metadata: ["reason": "\(error)"])
             return nil
-        }
-    }
-
-    /// The instances that can run here; the others are logged once and left out.
-    static func vrrpPlans(_ configuration: Configuration, logger: Logger) -> [VRRPInstancePlan] {
-        configuration.vrrp.vrrpInstances.compactMap { instance in
-            // Read and checked by the configuration, not yet carried out: say so once, at start.
-            var ignored: [String] = []
-            if instance.useVmac != nil { ignored.append("use_vmac (the VIPs go on the interface itself)") }
-            if !instance.trackProcess.isEmpty { ignored.append("track_process") }
-            if !ignored.isEmpty {
-                logger.warning(
-                    "vrrp_instance settings not applied yet", metadata: ["vrrp_instance": "\(instance.name)", "settings": "\(ignored.joined(separator: ", "))"])
-            }
-            switch VRRPInstancePlan.make(instance, scripts: configuration.global.globalDefs.scripts, tracking: configuration.tracking) {
-            case .success(let plan): return plan
-            case .failure(let problem):
-                logger.error("vrrp_instance not started", metadata: ["vrrp_instance": "\(instance.name)", "reason": "\(problem)"])
-                return nil
-            }
         }
     }
 
