@@ -1,11 +1,13 @@
 import Logging
 import NIOCore
 import VigilConfig
+import VigilTelemetry
 import VigilVRRP
 
-/// The one reload path, for SIGHUP and the control socket alike: validates the new configuration
-/// (`ConfigStore`), and when it is accepted applies the difference to the VRRP and check engines.
-/// Reloads run one at a time: a second request waits for the first to finish.
+/// The one reload path, for SIGHUP, `vigilctl reload` and `systemctl reload` alike: systemd hears
+/// RELOADING=1 before the new configuration is read and READY=1 once it is in use (or rejected);
+/// the file is validated (`ConfigStore`), and when it is accepted the difference goes to the VRRP
+/// and check engines and the mailer. Reloads run one at a time: a second request waits for the first.
 public actor ReloadCoordinator {
     private let config: ConfigStore
     private let vrrp: VRRPEngine?
@@ -16,14 +18,20 @@ public actor ReloadCoordinator {
     private let probeGroup: any EventLoopGroup
     private let logger: Logger
     private let events: EventJournal?
+    /// systemd's RELOADING/READY around each reload, and the STATUS line they carry.
+    private let service: ServiceManagerLink?
+    private let statusLine: @Sendable () async -> ServiceStatusLine
     /// The reload running or last run; the next one starts after it.
     private var last: Task<ReloadOutcome, Never>?
 
     init(
         config: ConfigStore, vrrp: VRRPEngine?, checks: CheckEngine?, mail: MailAlerts? = nil, runsVRRP: Bool, runsChecks: Bool,
-        probeGroup: any EventLoopGroup, logger: Logger, events: EventJournal? = nil
+        probeGroup: any EventLoopGroup, logger: Logger, events: EventJournal? = nil, service: ServiceManagerLink? = nil,
+        statusLine: @escaping @Sendable () async -> ServiceStatusLine = { ServiceStatusLine(instances: [], realServers: nil, mail: nil) }
     ) {
         self.events = events
+        self.service = service
+        self.statusLine = statusLine
         self.config = config
         self.mail = mail
         self.vrrp = vrrp
@@ -36,13 +44,20 @@ public actor ReloadCoordinator {
 
     /// Reloads the configuration file and applies it; returns what the control socket reports.
     public func reload() async -> ReloadOutcome {
+        if let service { service.reloading(await statusLine()) }
         let previous = last
         let next = Task {
             _ = await previous?.value
             return await self.apply()
         }
         last = next
-        return await next.value
+        let outcome = await next.value
+        if let service {
+            var status = await statusLine()
+            if !outcome.accepted { status.note = "last reload rejected" }
+            service.ready(status)
+        }
+        return outcome
     }
 
     private func apply() async -> ReloadOutcome {

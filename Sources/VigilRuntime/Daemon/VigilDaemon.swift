@@ -34,7 +34,7 @@ public final class VigilDaemon: Service {
     let watchdog: WatchdogPolicy
     let service: ServiceManagerLink
     /// The one reload path: systemd's RELOADING/READY around the coordinator that applies the difference.
-    let reloader: DaemonReloader
+    let reloader: ReloadCoordinator
     /// Alert mail; nil when the configuration sends none.
     let mail: MailAlerts?
     /// What happened and why, for `GET /events` and `vigilctl events`.
@@ -107,13 +107,11 @@ public final class VigilDaemon: Service {
             checks = nil
         }
         initialListeners = options.listeners(for: loaded.configuration)
-        let coordinator = ReloadCoordinator(
-            config: config, vrrp: vrrp, checks: checks, mail: mail, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
-            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, events: events)
         let (vrrpEngine, checkEngine, mailAlerts) = (vrrp, checks, mail)
-        let reloader = DaemonReloader(service: service, apply: { await coordinator.reload() }) {
-            await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine, mail: mailAlerts)
-        }
+        let reloader = ReloadCoordinator(
+            config: config, vrrp: vrrp, checks: checks, mail: mail, runsVRRP: options.runsVRRP, runsChecks: options.runsChecks,
+            probeGroup: MultiThreadedEventLoopGroup.singleton, logger: logger, events: events, service: service,
+            statusLine: { await Self.statusLine(vrrp: vrrpEngine, checks: checkEngine, mail: mailAlerts) })
         self.reloader = reloader
         let exposition = MetricsExposition(registry: registry, collectors: collectors)
         router = APIRouter(
