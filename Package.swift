@@ -129,7 +129,7 @@ let package = Package(
         // but the protocols they fake.
         .target(
             name: "VigilRuntimeTestSupport",
-            dependencies: ["VigilRuntime", "VigilPlatform", "VigilVRRP", "VigilCore"],
+            dependencies: ["VigilRuntime", "VigilPlatform", "VigilVRRP", "VigilCore", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/VigilRuntimeTestSupport"
         ),
 

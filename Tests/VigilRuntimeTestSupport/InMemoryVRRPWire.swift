@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 import VigilCore
 import VigilPlatform
@@ -104,7 +105,7 @@ public final class InMemoryVRRPWire: Sendable {
 public final class InMemoryVRRPTransport: VRRPTransport {
     public let address: IPAddress
     private let wire: InMemoryVRRPWire
-    private let receiver = Mutex<(@Sendable (ReceivedDatagram) -> Void)?>(nil)
+    private let receiver = Mutex<(loop: any EventLoop, deliver: @Sendable (ReceivedDatagram) -> Void)?>(nil)
     private let closed = Mutex(false)
 
     init(wire: InMemoryVRRPWire, address: IPAddress) {
@@ -114,8 +115,8 @@ public final class InMemoryVRRPTransport: VRRPTransport {
 
     var isClosed: Bool { closed.withLock { $0 } }
 
-    public func startReceiving(_ deliver: @escaping @Sendable (ReceivedDatagram) -> Void) {
-        receiver.withLock { $0 = deliver }
+    public func startReceiving(on loop: any EventLoop, _ deliver: @escaping @Sendable (ReceivedDatagram) -> Void) {
+        receiver.withLock { $0 = (loop, deliver) }
     }
 
     public func send(_ message: [UInt8], to destination: IPAddress) throws {
@@ -125,9 +126,11 @@ public final class InMemoryVRRPTransport: VRRPTransport {
 
     public func close() { closed.withLock { $0 = true } }
 
+    /// On the receiver's loop: queued behind the sender's work when sent from that loop (so a
+    /// shared manual loop delivers at the instant of sending), handed over to it otherwise.
     func deliver(_ datagram: ReceivedDatagram) {
-        guard !isClosed, let deliver = receiver.withLock({ $0 }) else { return }
-        deliver(datagram)
+        guard !isClosed, let (loop, deliver) = receiver.withLock({ $0 }) else { return }
+        loop.execute { deliver(datagram) }
     }
 }
 

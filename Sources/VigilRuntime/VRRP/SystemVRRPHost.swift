@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NIOCore
 import Synchronization
 import VigilCore
 import VigilPlatform
@@ -27,12 +28,13 @@ final class RawSocketTransport: VRRPTransport {
 
     init(_ socket: VRRPRawSocket) { self.socket = socket }
 
-    func startReceiving(_ deliver: @escaping @Sendable (ReceivedDatagram) -> Void) {
+    func startReceiving(on loop: any EventLoop, _ deliver: @escaping @Sendable (ReceivedDatagram) -> Void) {
         let socket = socket
         receiver.withLock { receiver in
             guard receiver == nil else { return }
             receiver = Task {
-                for await datagram in socket.datagrams { deliver(datagram) }
+                // One datagram on the loop at a time; the socket's stream (1,024, newest kept) absorbs a flood.
+                for await datagram in socket.datagrams { try? await loop.submit { deliver(datagram) }.get() }
             }
         }
     }

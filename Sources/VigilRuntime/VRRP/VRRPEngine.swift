@@ -154,12 +154,11 @@ public actor VRRPEngine {
         progress.beat(Self.engineName)
     }
 
-    /// Datagrams reach the actor on its own loop, in arrival order, one hop from the transport.
+    /// Datagrams reach the actor on its own loop, in arrival order, one at a time.
     func startReceiving(_ socket: any VRRPTransport) {
         guard receiving.insert(ObjectIdentifier(socket)).inserted else { return }
-        let loop = eventLoop
-        socket.startReceiving { [weak self] datagram in
-            loop.execute { [weak self] in self?.assumeIsolated { $0.receive(datagram, on: socket) } }
+        socket.startReceiving(on: eventLoop) { [weak self] datagram in
+            self?.assumeIsolated { $0.receive(datagram, on: socket) }
         }
     }
 

@@ -1,11 +1,14 @@
+import NIOCore
 import VigilCore
 import VigilPlatform
 
 /// One VRRP socket (an interface and a family): sends encoded adverts and hands over what arrives.
 /// The engine owns it; `SystemVRRPHost` opens raw sockets, tests an in-memory wire.
 public protocol VRRPTransport: AnyObject, Sendable {
-    /// Starts handing received datagrams to `deliver`, in arrival order, from any thread; called once.
-    func startReceiving(_ deliver: @escaping @Sendable (ReceivedDatagram) -> Void)
+    /// Starts handing received datagrams to `deliver` on `loop` (the engine's), in arrival order,
+    /// one at a time: the next waits until `deliver` has returned, so a flood is dropped at the
+    /// socket's bounded buffer instead of piling up on the loop ahead of the advert timers.
+    func startReceiving(on loop: any EventLoop, _ deliver: @escaping @Sendable (ReceivedDatagram) -> Void)
     /// Sends one VRRP message (without the IP header) to the group or a unicast peer.
     func send(_ message: [UInt8], to destination: IPAddress) throws
     /// Stops receiving and releases the socket.
