@@ -68,27 +68,36 @@ public final class NetlinkExecutor: SerialExecutor, Sendable {
 }
 
 /// A condition variable: `wait` sleeps until `ready` holds, `signal` wakes the waiter to look again.
+/// The pthread objects live in memory of their own: their addresses must never move.
 final class Condition: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    /// Signals not yet seen by a waiter; guarded by `mutex`.
     private var signals = 0
 
     init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
     }
 
     func wait(until ready: () -> Bool) {
-        pthread_mutex_lock(&mutex)
-        while !ready() && signals == 0 { pthread_cond_wait(&condition, &mutex) }
+        pthread_mutex_lock(mutex)
+        while !ready() && signals == 0 { pthread_cond_wait(condition, mutex) }
         signals = 0
-        pthread_mutex_unlock(&mutex)
+        pthread_mutex_unlock(mutex)
     }
 
     func signal() {
-        pthread_mutex_lock(&mutex)
+        pthread_mutex_lock(mutex)
         signals += 1
-        pthread_cond_signal(&condition)
-        pthread_mutex_unlock(&mutex)
+        pthread_cond_signal(condition)
+        pthread_mutex_unlock(mutex)
     }
 }
