@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "VigilCheckersTests",
             dependencies: [
-                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "CLinuxExtras", "VigilTestSupport",
+                "VigilCheckers", "VigilCheck", "VigilConfig", "VigilCore", "VigilPlatform", "CLinuxExtras", "VigilTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]

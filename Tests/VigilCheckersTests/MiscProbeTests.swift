@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilCheck
 import VigilConfig
+import VigilPlatform
 
 @testable import VigilCheckers
 
@@ -90,9 +91,9 @@ struct MiscProbeTests {
         let script = try scratch.script("whoami.sh", #"[ "$(id -u)" = 65534 ]"#)
         let check = try SocketProbeConfig.miscCheck("misc_path \(script)")
         let scripts = ConfigLoader.load(text: "global_defs {\n  script_user nobody\n}\n").configuration.global.globalDefs.scripts
-        #expect(await MiscProbe(check: check, scripts: scripts).run() == .success)
+        #expect(await MiscProbe(check: check, policy: ScriptUserPolicy(scripts)).run() == .success)
         let own = try SocketProbeConfig.miscCheck("misc_path \(script)\nuser root")
-        #expect(reason(await MiscProbe(check: own, scripts: scripts).run()) == .exitStatus)
+        #expect(reason(await MiscProbe(check: own, policy: ScriptUserPolicy(scripts)).run()) == .exitStatus)
     }
 
     @Test("Many scripts at once finish without holding threads", .timeLimit(.minutes(1)))

@@ -79,11 +79,11 @@ struct ScriptSecurityTests {
     @Test("script_user applies to every kind; a block's own user wins; keepalived_script when it exists")
     func userPolicy() {
         let defaults = Self.load("script_user nobody nogroup").global.globalDefs.scripts
-        #expect(ScriptUserPolicy.identity(user: nil, group: nil, defaults: defaults) == .init(user: "nobody", group: "nogroup"))
-        #expect(ScriptUserPolicy.identity(user: "daemon", group: nil, defaults: defaults) == .init(user: "daemon", group: nil))
+        #expect(ScriptUserPolicy(defaults).identity(user: nil, group: nil) == .init(user: "nobody", group: "nogroup"))
+        #expect(ScriptUserPolicy(defaults).identity(user: "daemon", group: nil) == .init(user: "daemon", group: nil))
         let empty = Self.load("").global.globalDefs.scripts
-        #expect(ScriptUserPolicy.identity(user: nil, group: nil, defaults: empty, userExists: { _ in true }) == .init(user: "keepalived_script"))
-        #expect(ScriptUserPolicy.identity(user: nil, group: nil, defaults: empty, userExists: { _ in false }) == nil)
+        #expect(ScriptUserPolicy(empty, userExists: { _ in true }).identity(user: nil, group: nil) == .init(user: "keepalived_script"))
+        #expect(ScriptUserPolicy(empty, userExists: { _ in false }).identity(user: nil, group: nil) == nil)
     }
 
     @Test("The path check on real files: a world-writable directory above a root script is found; / and /usr/bin are safe",

@@ -14,14 +14,14 @@ public struct MiscProbe: HealthProbe {
     /// enable_script_security: refused when it would run as root from a path others can change.
     public let requireSecurePath: Bool
 
-    /// The user comes from `ScriptUserPolicy` (the checker's `user`, else script_user, else
-    /// keepalived_script when it exists).
-    public init(check: MiscCheck, scripts: GlobalScriptSettings? = nil) {
-        arguments = ScriptWords.split([Token(check.miscPath.value, at: check.miscPath.location ?? check.location, quoted: true)])
+    /// The user comes from `policy` (the checker's `user`, else script_user, else
+    /// keepalived_script when it exists), resolved once for every checker.
+    public init(check: MiscCheck, policy: ScriptUserPolicy = ScriptUserPolicy(nil)) {
+        arguments = check.arguments
         timeout = .microseconds(check.miscTimeout.value.microseconds)
         dynamic = check.miscDynamic.value
-        identity = ScriptUserPolicy.identity(user: check.user?.value, group: check.group?.value, defaults: scripts)
-        requireSecurePath = scripts?.enableScriptSecurity.value ?? false
+        identity = policy.identity(user: check.user?.value, group: check.group?.value)
+        requireSecurePath = policy.requireSecurePath
     }
 
     public func run() async -> CheckOutcome {

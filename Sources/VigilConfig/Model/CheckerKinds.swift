@@ -88,6 +88,11 @@ public struct MiscCheck: Sendable, CheckerBody {
         case miscPath, miscTimeout, miscDynamic, user, group
     }
 
+    /// misc_path's argv, split as every script line is (`ScriptWords`).
+    public var arguments: [String] {
+        ScriptWords.split([Token(miscPath.value, at: miscPath.location ?? location, quoted: true)])
+    }
+
     public func encode(to encoder: any Encoder) throws {
         try timing.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)

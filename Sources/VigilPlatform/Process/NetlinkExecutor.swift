@@ -47,23 +47,7 @@ public final class NetlinkExecutor: SerialExecutor, Sendable {
     }
 
     private func startThread() {
-        final class Box: Sendable {
-            let executor: NetlinkExecutor
-            init(_ executor: NetlinkExecutor) { self.executor = executor }
-        }
-        let context = Unmanaged.passRetained(Box(self)).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let executor = Unmanaged<Box>.fromOpaque(context).takeRetainedValue().executor
-            executor.run()
-            return nil
-        }, context)
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Box>.fromOpaque(context).release()
-        }
+        _ = DetachedThread.start { [self] in run() }
     }
 }
 

@@ -46,8 +46,7 @@ public enum ScriptAudit {
                     add(keyword, script.value.arguments, script.value.user, script.value.group, script.location ?? real.location)
                 }
                 for case .misc(let check) in real.checkers {
-                    let argv = ScriptWords.split([Token(check.miscPath.value, at: check.location, quoted: true)])
-                    add("MISC_CHECK", argv, check.user?.value, check.group?.value, check.miscPath.location ?? check.location)
+                    add("MISC_CHECK", check.arguments, check.user?.value, check.group?.value, check.miscPath.location ?? check.location)
                 }
             }
         }
@@ -70,11 +69,11 @@ public enum ScriptAudit {
                 at: first.location, expected: "script_user USER [GROUP] in global_defs, or a user \(ScriptUserPolicy.defaultUser)",
                 keyword: "script_user")
         }
-        let enforced = settings.enableScriptSecurity.value
+        let policy = ScriptUserPolicy(settings, userExists: userExists)
         for script in scripts {
-            let identity = ScriptUserPolicy.identity(user: script.user, group: script.group, defaults: settings, userExists: userExists)
-            guard identity == nil || identity?.user == "root" || identity?.user == "0", let problem = pathProblem(script.program) else { continue }
-            if enforced {
+            let identity = policy.identity(user: script.user, group: script.group)
+            guard ScriptProcess.switchesToRoot(identity), let problem = pathProblem(script.program) else { continue }
+            if policy.requireSecurePath {
                 diagnostics.warning(
                     "\(script.keyword) \(script.program) is refused by enable_script_security: it would run as root and \(problem)",
                     at: script.location, expected: "a script owned by root in directories only root can write, or a user to run it as",

@@ -91,8 +91,10 @@ public enum ScriptProcess {
     }
 
     /// True when a script with this identity would run as root (we are root and switch to nobody else).
-    public static func runsAsRoot(_ identity: Identity?) -> Bool {
-        guard geteuid() == 0 else { return false }
+    public static func runsAsRoot(_ identity: Identity?) -> Bool { geteuid() == 0 && switchesToRoot(identity) }
+
+    /// True when a root daemon would run a script with this identity as root.
+    public static func switchesToRoot(_ identity: Identity?) -> Bool {
         guard let identity else { return true }
         return identity.user == "root" || identity.user == "0"
     }

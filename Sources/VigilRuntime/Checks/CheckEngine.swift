@@ -260,11 +260,7 @@ public actor CheckEngine {
     }
 
     func metadata(_ identity: CheckIdentity, _ extra: Logger.Metadata) -> Logger.Metadata {
-        var metadata: Logger.Metadata = [
-            "virtual_server": "\(identity.virtualServer)", "real_server": "\(identity.realServer)", "checker": "\(identity.checker)",
-        ]
-        metadata.merge(extra) { $1 }
-        return metadata
+        CheckTransitionLog.metadata(identity, extra)
     }
 
     /// Sets the gauges of one virtual server and its real servers from the health now held.

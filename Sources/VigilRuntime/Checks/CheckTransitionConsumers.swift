@@ -33,13 +33,19 @@ struct CheckTransitionMetrics: CheckTransitionConsumer {
 struct CheckTransitionLog: CheckTransitionConsumer {
     let logger: Logger
 
+    /// The fields of every check log line: virtual server, real server and checker, then `extra`.
+    static func metadata(_ identity: CheckIdentity, _ extra: Logger.Metadata) -> Logger.Metadata {
+        var metadata: Logger.Metadata = [
+            "virtual_server": "\(identity.virtualServer)", "real_server": "\(identity.realServer)", "checker": "\(identity.checker)",
+        ]
+        metadata.merge(extra) { $1 }
+        return metadata
+    }
+
     func consume(_ transition: CheckTransition) {
         switch transition {
         case .realServer(let identity, _, _, let up, _, let detail):
-            var metadata: Logger.Metadata = [
-                "virtual_server": "\(identity.virtualServer)", "real_server": "\(identity.realServer)", "checker": "\(identity.checker)",
-            ]
-            metadata.merge(detail) { $1 }
+            let metadata = Self.metadata(identity, detail)
             if up { logger.notice("real server is up", metadata: metadata) } else { logger.warning("real server is down", metadata: metadata) }
         case .quorum(_, let label, let gained, let weight):
             let metadata: Logger.Metadata = ["virtual_server": "\(label)", "live_weight": "\(weight)"]

@@ -15,24 +15,26 @@ final class LVSNotifier: Sendable {
     let registry: MetricRegistry
     let logger: Logger
     private let queue = OrderedScriptQueue()
-    private let defaults: Mutex<GlobalScriptSettings>
+    private let policy: Mutex<ScriptUserPolicy>
 
     init(registry: MetricRegistry, logger: Logger, scripts: GlobalScriptSettings) {
         self.registry = registry
         self.logger = logger
-        defaults = Mutex(scripts)
+        policy = Mutex(ScriptUserPolicy(scripts))
     }
 
     /// A reload's script_user applies to the scripts started after it.
-    func reconfigure(_ scripts: GlobalScriptSettings) { defaults.withLock { $0 = scripts } }
+    func reconfigure(_ scripts: GlobalScriptSettings) {
+        let resolved = ScriptUserPolicy(scripts)
+        policy.withLock { $0 = resolved }
+    }
 
     /// Queues `script` behind the earlier ones of `orderKey` (the real server, or the virtual
     /// server for quorum scripts); never waits.
     func run(_ script: LVSNotifyScript, keyword: String, virtualServer: String, orderKey: String) {
         let arguments = script.arguments
-        let (identity, secure) = defaults.withLock {
-            (ScriptUserPolicy.identity(user: script.user, group: script.group, defaults: $0), $0.enableScriptSecurity.value)
-        }
+        let policy = policy.withLock { $0 }
+        let (identity, secure) = (policy.identity(user: script.user, group: script.group), policy.requireSecurePath)
         let labels = CheckNotifyLabels(virtualServer: virtualServer, notify: keyword)
         let (registry, logger) = (registry, logger)
         registry.counter(CheckMetrics.notifyRunsTotal, labels).increment()

@@ -9,8 +9,8 @@ struct ProbeFactory: Sendable {
     let group: any EventLoopGroup
     let trackFiles: [String: TrackedFile]
     let heloName: String
-    /// global_defs script settings: script_user and enable_script_security for MISC_CHECK.
-    let scripts: GlobalScriptSettings
+    /// script_user and enable_script_security for MISC_CHECK, resolved once for every checker.
+    let scripts: ScriptUserPolicy
 
     init(configuration: Configuration, group: any EventLoopGroup) {
         self.group = group
@@ -19,7 +19,7 @@ struct ProbeFactory: Sendable {
         trackFiles = files
         let global = configuration.global.globalDefs
         heloName = global.notification.smtpHeloName?.value ?? Self.hostName()
-        scripts = global.scripts
+        scripts = ScriptUserPolicy(global.scripts)
     }
 
     func probe(for checker: Checker, realServer: RealServer, virtualServer: VirtualServer) -> any HealthProbe {
@@ -43,7 +43,7 @@ struct ProbeFactory: Sendable {
         case .ping(let check):
             return PingProbe(endpoint: ProbeEndpoint(connection: check.connection, realServer: realServer), group: group)
         case .misc(let check):
-            return MiscProbe(check: check, scripts: scripts)
+            return MiscProbe(check: check, policy: scripts)
         case .file(let check):
             guard let file = trackFiles[check.trackFile.value] else {
                 return FailingProbe(failure: CheckFailure(.file, "track_file \(check.trackFile.value) is not defined"))

@@ -1,7 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Synchronization
+import VigilPlatform
 
 /// Runs blocking work on a thread of its own and waits for it at most `limit`. Work that may block
 /// on the file system (reading a configuration from a hung mount) must not hold a thread of the
@@ -16,30 +13,9 @@ enum ThreadWithDeadline {
         }
         let value = await withCheckedContinuation { continuation in
             outcome.wait(with: continuation)
-            if !start({ outcome.finish(work()) }) { outcome.finish(work()) }
+            if !DetachedThread.start({ outcome.finish(work()) }) { outcome.finish(work()) }
         }
         timer.cancel()
         return value
-    }
-
-    /// A detached pthread running `body`; false when no thread could be made.
-    private static func start(_ body: @escaping @Sendable () -> Void) -> Bool {
-        final class Box: Sendable {
-            let body: @Sendable () -> Void
-            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-        }
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            Unmanaged<Box>.fromOpaque(context).takeRetainedValue().body()
-            return nil
-        }, context)
-        guard created == 0 else {
-            Unmanaged<Box>.fromOpaque(context).release()
-            return false
-        }
-        pthread_detach(thread)
-        return true
     }
 }

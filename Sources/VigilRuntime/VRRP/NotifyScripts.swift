@@ -19,7 +19,7 @@ struct NotifyScripts: Sendable {
 
     let instance: String
     let master, backup, fault, stop, any: ScriptInvocation?
-    let defaults: GlobalScriptSettings
+    let policy: ScriptUserPolicy
 
     init(_ instance: VRRPInstance, scripts: GlobalScriptSettings) {
         self.instance = instance.name
@@ -28,7 +28,7 @@ struct NotifyScripts: Sendable {
         fault = instance.notifyFault
         stop = instance.notifyStop
         any = instance.notify
-        defaults = scripts
+        policy = ScriptUserPolicy(scripts)
     }
 
     /// The scripts for a transition, in keepalived's order: the state's own script, then `notify`
@@ -49,10 +49,10 @@ struct NotifyScripts: Sendable {
     }
 
     private func run(_ script: ScriptInvocation, keyword: String, extra: [String]) -> Run {
-        let identity = ScriptUserPolicy.identity(user: script.user?.value, group: script.group?.value, defaults: defaults)
+        let identity = policy.identity(user: script.user?.value, group: script.group?.value)
         return Run(
             keyword: keyword, arguments: script.command.value + extra, user: identity?.user, group: identity?.group,
-            requireSecurePath: defaults.enableScriptSecurity.value)
+            requireSecurePath: policy.requireSecurePath)
     }
 }
 

@@ -22,14 +22,14 @@ final class TrackScriptRunner: Sendable {
     /// The vrrp_scripts some instance tracks; the others are never run.
     init(configuration: Configuration, logger: Logger) {
         let tracked = Set(configuration.vrrp.vrrpInstances.flatMap { $0.trackScript.map(\.name) })
-        let defaults = configuration.global.globalDefs.scripts
+        let policy = ScriptUserPolicy(configuration.global.globalDefs.scripts)
         scripts = configuration.tracking.vrrpScripts.filter { tracked.contains($0.name.value) }.map { script in
-            let identity = ScriptUserPolicy.identity(user: script.user?.value, group: script.group?.value, defaults: defaults)
+            let identity = policy.identity(user: script.user?.value, group: script.group?.value)
             return Script(
                 name: script.name.value,
                 run: NotifyScripts.Run(
                     keyword: "vrrp_script", arguments: script.script.value, user: identity?.user, group: identity?.group,
-                    requireSecurePath: defaults.enableScriptSecurity.value),
+                    requireSecurePath: policy.requireSecurePath),
                 interval: .microseconds(max(script.interval.value.microseconds, 10_000)),
                 timeout: .microseconds(max(script.timeout.value.microseconds, 10_000)),
                 rise: max(script.rise.value, 1), fall: max(script.fall.value, 1), initFail: script.initFail.value)

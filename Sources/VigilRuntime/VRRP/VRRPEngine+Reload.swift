@@ -78,9 +78,7 @@ extension VRRPEngine {
         forgetAddressSeries(dropped, of: new.name)
         registry.gauge(VRRPMetrics.configuredPriority, VRRPInstanceLabels(vrrpInstance: new.name)).set(Int(new.machine.priority))
         let instant = now
-        causes[new.name] = TransitionContext(trigger: nil, note: "reload")
-        step(new.name) { $0.reconfigure(new.machine, now: instant) }
-        causes[new.name] = nil
+        step(new.name, context: TransitionContext(trigger: nil, note: "reload")) { $0.reconfigure(new.machine, now: instant) }
         var what: [String] = []
         if old.machine.priority != new.machine.priority { what.append("priority \(old.machine.priority)->\(new.machine.priority)") }
         if old.machine.advertisementInterval != new.machine.advertisementInterval { what.append("advert_int") }

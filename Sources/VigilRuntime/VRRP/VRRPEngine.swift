@@ -68,10 +68,8 @@ public actor VRRPEngine {
     /// Who hears of each transition, in this order: metrics, the log, notify scripts, mail, the
     /// journal, then any the caller added.
     let transitionConsumers: [any VRRPTransitionConsumer]
-    /// What is being handled for an instance right now, so its transition can say why.
-    var causes: [String: TransitionContext] = [:]
-
-    /// The event being handled and what only the caller knows about it.
+    /// The event being handled and what only the caller knows about it, handed down to the
+    /// transition it may cause, so the transition can say why.
     struct TransitionContext {
         let trigger: VRRPEvent?
         let note: String?
@@ -290,19 +288,16 @@ public actor VRRPEngine {
     /// `note` is what the caller knows of the event that the transition's cause should say.
     func handle(_ event: VRRPEvent, for name: String, depth: Int = 0, note: String? = nil) {
         let instant = now
-        let outer = causes[name]
-        causes[name] = TransitionContext(trigger: event, note: note)
-        step(name, depth: depth) { $0.handle(event, now: instant) }
-        causes[name] = outer
+        step(name, depth: depth, context: TransitionContext(trigger: event, note: note)) { $0.handle(event, now: instant) }
     }
 
     /// Runs one change of an instance's machine, carries out its actions, and lets its sync group follow.
-    func step(_ name: String, depth: Int = 0, _ change: (inout VRRPStateMachine) -> [VRRPAction]) {
+    func step(_ name: String, depth: Int = 0, context: TransitionContext, _ change: (inout VRRPStateMachine) -> [VRRPAction]) {
         guard var running = instances[name] else { return }
         let actions = change(&running.machine)
         // Stored before acting: actions set timers on the stored copy.
         instances[name] = running
-        for action in actions { perform(action, for: name) }
+        for action in actions { perform(action, for: name, context: context) }
         updateMasterHeard(name)
         // Sync group members follow; their own moves carry reason sync_group and are not passed on.
         guard depth < 4 else { return }
@@ -317,7 +312,7 @@ public actor VRRPEngine {
         }
     }
 
-    func perform(_ action: VRRPAction, for name: String) {
+    func perform(_ action: VRRPAction, for name: String, context: TransitionContext) {
         guard let running = instances[name] else { return }
         let plan = running.plan
         let labels = VRRPInstanceLabels(vrrpInstance: name)
@@ -356,12 +351,12 @@ public actor VRRPEngine {
         case .priorityChanged(_, let to):
             registry.gauge(VRRPMetrics.effectivePriority, labels).set(Int(to))
         case .transition(let transition):
-            record(transition, for: plan)
+            record(transition, for: plan, context: context)
         }
     }
 
     /// Keeps what the engine itself needs of a transition, then emits it once to the consumers.
-    func record(_ transition: VRRPTransition, for plan: VRRPInstancePlan) {
+    func record(_ transition: VRRPTransition, for plan: VRRPInstancePlan, context: TransitionContext) {
         let at = WallClock.now()
         if transition.to != .master {
             instances[plan.name]?.announcing?.cancel()
@@ -369,10 +364,9 @@ public actor VRRPEngine {
         }
         instances[plan.name]?.lastTransitionAt = at
         let effective = instances[plan.name]?.machine.effectivePriority ?? plan.machine.priority
-        let context = causes[plan.name]
         let cause = VRRPTransitionCause.describe(
-            transition, trigger: context?.trigger, lastAdvert: instances[plan.name]?.lastAdvert, ownPriority: effective, now: now,
-            note: context?.note)
+            transition, trigger: context.trigger, lastAdvert: instances[plan.name]?.lastAdvert, ownPriority: effective, now: now,
+            note: context.note)
         let record = VRRPTransitionRecord(plan: plan, transition: transition, priority: Int(effective), cause: cause, at: at)
         for consumer in transitionConsumers { consumer.consume(record) }
     }

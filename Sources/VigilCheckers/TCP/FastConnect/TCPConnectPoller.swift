@@ -2,6 +2,7 @@ import CLinuxExtras
 import Glibc
 import Synchronization
 import VigilCheck
+import VigilPlatform
 
 /// TCP connect checks the way keepalived runs them: non-blocking connect() on a raw socket, one
 /// thread waiting in epoll for every connect in flight, a reset on close so no TIME_WAIT is left.
@@ -106,20 +107,8 @@ public final class TCPConnectPoller: Sendable {
     }
 
     private func startThread() {
-        let context = Unmanaged.passRetained(self).toOpaque()
-        var thread = pthread_t()
-        let created = pthread_create(&thread, nil, { context in
-            guard let context else { return nil }
-            let poller = Unmanaged<TCPConnectPoller>.fromOpaque(context).takeRetainedValue()
-            ConnectLoop(poller: poller).run()
-            return nil
-        }, context)
-        if created == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<TCPConnectPoller>.fromOpaque(context).release()
-            handover.withLock { $0.stopped = true }
-        }
+        guard !DetachedThread.start({ [self] in ConnectLoop(poller: self).run() }) else { return }
+        handover.withLock { $0.stopped = true }
     }
 
     static let cancelledOutcome = CheckOutcome.failure(CheckFailure(.error, "check cancelled"))
